@@ -1,0 +1,95 @@
+"""Renkei's entry point: assemble the Application from settings and features, then poll."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import ModuleType
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from config import ConfigError, Settings, load_settings
+from db.session import create_engine, create_sessionmaker, migrate
+from handlers import FEATURES
+from handlers.common import ENGINE, SESSIONMAKER, SETTINGS, RedactToken
+
+logger = logging.getLogger(__name__)
+
+
+async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    settings: Settings = app.bot_data[SETTINGS]
+    engine = create_engine(settings.database_url)
+    await migrate(engine)
+    app.bot_data[ENGINE] = engine
+    app.bot_data[SESSIONMAKER] = create_sessionmaker(engine)
+    for feature in FEATURES:
+        startup = getattr(feature, "on_startup", None)
+        if startup is not None:
+            await startup(app)
+    logger.info("Renkei is ready as @%s", app.bot.username)
+
+
+async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    for feature in reversed(FEATURES):
+        shutdown = getattr(feature, "on_shutdown", None)
+        if shutdown is not None:
+            await shutdown(app)
+    engine = app.bot_data.get(ENGINE)
+    if engine is not None:
+        await engine.dispose()
+
+
+def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Build the Application: defaults with the time zone, the rate limiter, every feature."""
+    app = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(f"{settings.api_base_url}/bot")
+        .base_file_url(f"{settings.api_base_url}/file/bot")
+        .defaults(
+            Defaults(
+                tzinfo=settings.timezone,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.bot_data[SETTINGS] = settings
+    feature: ModuleType
+    for feature in FEATURES:
+        feature.register(app)
+    return app
+
+
+def configure_logging(token: str) -> None:
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    # httpx logs every request URL, and Bot API URLs carry the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    redact = RedactToken(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def main() -> None:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"renkei: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    configure_logging(settings.token)
+    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+"""Telegram-facing features; each module has ``register(app)`` and may have ``on_startup(app)``."""
+
+from types import ModuleType
+
+from handlers import errors
+
+# Order matters: bot.py registers and starts them in this order (errors last).
+FEATURES: list[ModuleType] = [errors]

@@ -1,0 +1,115 @@
+"""What every handler module shares: bot_data keys, language choice, rights checks."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Chat, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from config import Settings
+from db.models import User
+from texts import pick_lang
+
+logger = logging.getLogger(__name__)
+
+# bot_data keys for the long-lived resources bot.py and the features' on_startup hooks create.
+SETTINGS = "settings"
+ENGINE = "engine"
+SESSIONMAKER = "sessionmaker"
+FAQ_INDEX = "faq_index"
+
+USER_LANG = "lang"  # user_data key caching the user's stored /lang choice
+
+Context = ContextTypes.DEFAULT_TYPE
+COMMAND_PREFIX = re.compile(r"^/\S+\s*")
+
+
+class RedactToken(logging.Filter):
+    """Replace the bot token wherever it would appear in a log line."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token and self.token in message:
+            record.msg = message.replace(self.token, "<token>")
+            record.args = None
+        return True
+
+
+def settings_of(context: Context) -> Settings:
+    settings: Settings = context.bot_data[SETTINGS]
+    return settings
+
+
+def sessions(context: Context) -> async_sessionmaker[AsyncSession]:
+    maker: async_sessionmaker[AsyncSession] = context.bot_data[SESSIONMAKER]
+    return maker
+
+
+async def user_lang(update: Update, context: Context) -> str:
+    """The language to answer this user in: their /lang choice, else Telegram's language_code."""
+    user = update.effective_user
+    if user is None:
+        return pick_lang(None)
+    cached = context.user_data.get(USER_LANG) if context.user_data is not None else None
+    if isinstance(cached, str):
+        return cached
+    async with sessions(context)() as session:
+        row = await session.get(User, user.id)
+    lang = row.lang if row is not None and row.lang else pick_lang(user.language_code)
+    if context.user_data is not None and row is not None and row.lang:
+        context.user_data[USER_LANG] = lang
+    return lang
+
+
+async def store_user_lang(update: Update, context: Context, lang: str) -> None:
+    """Remember an explicit /lang choice for this user."""
+    user = update.effective_user
+    if user is None:
+        return
+    async with sessions(context).begin() as session:
+        row = await session.get(User, user.id)
+        if row is None:
+            session.add(User(id=user.id, lang=lang))
+        else:
+            row.lang = lang
+    if context.user_data is not None:
+        context.user_data[USER_LANG] = lang
+
+
+async def may_manage(update: Update, context: Context) -> bool:
+    """Whether the sender may create, edit or cancel things in this chat.
+
+    Bot admins from config always may; in a private chat the user manages their own chat; in a
+    group only its administrators, as the Bot API reports them right now.
+    """
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return False
+    if user.id in settings_of(context).admins or chat.type == Chat.PRIVATE:
+        return True
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError:
+        logger.warning("could not check rights of user %s in chat %s", user.id, chat.id)
+        return False
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+def command_text(update: Update) -> str:
+    """The text after ``/command`` (or ``/command@bot``), as typed, line breaks kept."""
+    message = update.effective_message
+    text = (message.text or message.caption or "") if message is not None else ""
+    return COMMAND_PREFIX.sub("", text, count=1).strip()
+
+
+def is_bot_admin(user_id: int | None, context: Context) -> bool:
+    return user_id is not None and user_id in settings_of(context).admins
