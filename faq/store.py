@@ -128,8 +128,12 @@ def content_hash(entry: FaqEntry) -> str:
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError) -> StoreProblem:
+    reason = error.problem or "syntax error"
+    if error.context:
+        # The context mark shows where the unclosed construct began, often lines above the failure.
+        started = f" (started at line {error.context_mark.line + 1})" if error.context_mark else ""
+        reason = f"{error.context}{started}: {reason}"
     mark = error.problem_mark or error.context_mark
-    reason = " ".join(part for part in (error.context, error.problem) if part)
     if mark is None:
         return StoreProblem(None, None, f"invalid YAML: {reason}")
     return StoreProblem(mark.line + 1, None, f"invalid YAML at column {mark.column + 1}: {reason}")
