@@ -1,0 +1,43 @@
+"""Message texts: both languages complete, long answers split cleanly."""
+
+import pytest
+
+from texts import en, ja, pick_lang, split_text, t
+
+
+def test_languages_have_the_same_keys() -> None:
+    assert set(ja.MESSAGES) == set(en.MESSAGES)
+
+
+@pytest.mark.parametrize(
+    ("code", "lang"), [("ja", "ja"), ("en-US", "en"), ("EN", "en"), (None, "ja"), ("fr", "en")]
+)
+def test_pick_lang(code: str | None, lang: str) -> None:
+    assert pick_lang(code) == lang
+
+
+def test_lookup_formats_and_falls_back_to_japanese() -> None:
+    assert "42" in t("en", "admin.reload_ok", total=42, added=1, updated=0, removed=0)
+    assert t("xx", "lang.set") == ja.MESSAGES["lang.set"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "短い回答。",
+        "一文です。" * 2000,
+        ("A paragraph of English text. " * 40 + "\n\n") * 10,
+        "x" * 9000,
+    ],
+)
+def test_split_text_keeps_everything_within_the_limit(text: str) -> None:
+    pieces = split_text(text, 1000)
+    assert all(0 < len(piece) <= 1000 for piece in pieces)
+    assert "".join(pieces).replace("\n", "").replace(" ", "") == text.strip().replace(
+        "\n", ""
+    ).replace(" ", "")
+
+
+def test_split_text_prefers_sentence_ends() -> None:
+    pieces = split_text("一文です。" * 400, 1000)
+    assert all(piece.endswith("。") for piece in pieces)
