@@ -8,7 +8,7 @@ Calendar and Outlook import; ``parse_calendar`` turns an uploaded file into an a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Protocol
@@ -16,7 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, vRecur
 from icalendar.prop import vInline
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.models import Reminder
+from scheduler import service
 from scheduler.recurrence import next_occurrence
 
 PRODID = "-//Renkei//Renkei Telegram Bot//JA"
@@ -295,7 +299,45 @@ def parse_calendar(data: bytes, chat_tz: str, now: datetime) -> ImportPlan:
     return plan
 
 
-def event_summary(events: Sequence[ImportedEvent]) -> list[tuple[str, datetime, str | None]]:
-    """(title, local start, rrule) per imported event, soonest first, for the confirmation."""
-    rows = [(e.title, e.start.astimezone(_zone(e.tz)), e.rrule) for e in events]
-    return sorted(rows, key=lambda r: r[1])
+# --- database ---
+
+
+async def active_reminders(session: AsyncSession, chat_id: int) -> list[Reminder]:
+    """The chat's active reminders, the agenda the ``.ics`` export carries."""
+    query = (
+        select(Reminder)
+        .where(Reminder.chat_id == chat_id, Reminder.status == service.ACTIVE)
+        .order_by(Reminder.start, Reminder.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def import_events(
+    session: AsyncSession,
+    chat_id: int,
+    plan: ImportPlan,
+    *,
+    now: datetime,
+    untitled: str,
+    created_by: int | None = None,
+    max_overdue: int = 3,
+) -> list[Reminder]:
+    """Create one meeting per planned event in the caller's transaction (so: all or nothing)."""
+    created: list[Reminder] = []
+    for item in plan.events:
+        created.append(
+            await service.create_reminder(
+                session,
+                chat_id=chat_id,
+                kind=service.MEETING,
+                title=item.title or untitled,
+                start=item.start,
+                tz=item.tz,
+                now=now,
+                rrule=item.rrule,
+                place=item.place,
+                created_by=created_by,
+                max_overdue=max_overdue,
+            )
+        )
+    return created
