@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -128,18 +129,27 @@ class Reminder(Base):
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column()
+    # The occurrence whose notices are in the ledger now (the planner's cursor); None before the
+    # first planning pass or after the last occurrence.
+    occurrence: Mapped[datetime | None] = mapped_column()
 
 
 class Delivery(Base):
     """The ledger: one row per (reminder, occurrence, notice); unique, so nothing is sent twice."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("reminder_id", "occurrence", "notice"),)
+    __table_args__ = (
+        UniqueConstraint("reminder_id", "occurrence", "notice"),
+        Index("ix_deliveries_state_due_at", "state", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
     occurrence: Mapped[datetime] = mapped_column()
     notice: Mapped[str] = mapped_column(String(32))
+    # planned_at is when the notice was meant to go out (never changes); due_at is when the
+    # dispatcher may next try it (pushed back by RetryAfter and network backoff).
+    planned_at: Mapped[datetime] = mapped_column()
     due_at: Mapped[datetime] = mapped_column(index=True)
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,7 +2,7 @@
 
 from types import ModuleType
 
-from handlers import errors
+from handlers import errors, membership, reminders, rsvp
 
 # Order matters: bot.py registers and starts them in this order (errors last).
-FEATURES: list[ModuleType] = [errors]
+FEATURES: list[ModuleType] = [reminders, rsvp, membership, errors]

@@ -1,0 +1,336 @@
+"""Meetings, milestones and reminders: create, list, move, cancel, mark done; per-chat settings."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from db.models import Chat, Reminder
+from handlers.common import Context, command_text, may_manage, sessions, settings_of, user_lang
+from scheduler import delivery, render, service, timeparse
+from texts import t
+
+UNDO_PREFIX = "rem:undo:"
+UNDO_PATTERN = re.compile(r"^rem:undo:(\d{1,12})$")
+PLACE_SPLIT = re.compile(r"\s[@＠]\s*")
+ID_PATTERN = re.compile(r"^#?(\d{1,12})$")
+DEFAULT_AGENDA_DAYS = 30
+MAX_AGENDA_DAYS = 366
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def _allowed(update: Update, context: Context, lang: str) -> bool:
+    """Whether the sender may change things here; politely refuse them if not."""
+    if await may_manage(update, context):
+        return True
+    await _reply(update, t(lang, "rem.not_admin"))
+    return False
+
+
+async def _seen_chat(session: AsyncSession, update: Update, lang: str) -> int:
+    """Record the chat (its language defaults to the first creator's); return its id."""
+    chat = update.effective_chat
+    assert chat is not None
+    await service.ensure_chat(session, chat.id, type=chat.type, title=chat.title, lang=lang)
+    return chat.id
+
+
+def _split_place(text: str) -> tuple[str, str | None]:
+    parts = PLACE_SPLIT.split(text)
+    if len(parts) < 2:
+        return text, None
+    return " ".join(parts[:-1]).strip(), parts[-1].strip()
+
+
+def _parse_id(word: str) -> int | None:
+    match = ID_PATTERN.match(word.strip())
+    return int(match.group(1)) if match else None
+
+
+async def _create(update: Update, context: Context, kind: str, command: str) -> None:
+    lang = await user_lang(update, context)
+    text = command_text(update)
+    if not text:
+        await _reply(update, t(lang, f"rem.usage_{kind}"))
+        return
+    if not await _allowed(update, context, lang):
+        return
+    place: str | None = None
+    if kind == service.MEETING:
+        text, place = _split_place(text)
+        if place == "":
+            await _reply(update, t(lang, "rem.bad_place"))
+            return
+    settings = settings_of(context)
+    async with sessions(context).begin() as session:
+        chat_id = await _seen_chat(session, update, lang)
+        tz = await service.chat_zone(session, chat_id, settings.timezone)
+    now = _now()
+    parsed = timeparse.parse(text, now, tz)
+    if parsed.error is not None:
+        await _reply(update, timeparse.error_message(parsed.error, lang))
+        return
+    if parsed.start is None:
+        await _reply(update, t(lang, f"rem.usage_{kind}"))
+        return
+    title = parsed.title.strip()
+    if not title:
+        await _reply(update, t(lang, "rem.missing_title", command=command))
+        return
+    user = update.effective_user
+    async with sessions(context).begin() as session:
+        reminder = await service.create_reminder(
+            session,
+            chat_id=chat_id,
+            kind=kind,
+            title=title[:1000],
+            place=place[:500] if place else None,
+            start=parsed.start,
+            tz=tz.key,
+            rrule=parsed.rrule,
+            now=now,
+            created_by=user.id if user else None,
+            max_overdue=settings.max_overdue_notices,
+        )
+    button = InlineKeyboardButton(
+        t(lang, "rem.undo_button"), callback_data=f"{UNDO_PREFIX}{reminder.id}"
+    )
+    undo = InlineKeyboardMarkup([[button]])
+    await _reply(update, render.confirmation(reminder, lang), undo)
+    delivery.kick(context.application)
+
+
+async def create_meeting(update: Update, context: Context) -> None:
+    """Schedule a meeting with notices before it and RSVP buttons."""
+    await _create(update, context, service.MEETING, "meeting")
+
+
+async def create_milestone(update: Update, context: Context) -> None:
+    """Schedule a deadline with notices before, at, and after it until marked done."""
+    await _create(update, context, service.MILESTONE, "milestone")
+
+
+async def create_reminder(update: Update, context: Context) -> None:
+    """Schedule a plain one-off or recurring reminder."""
+    await _create(update, context, service.REMIND, "remind")
+
+
+async def undo_creation(update: Update, context: Context) -> None:
+    """Take back a reminder from its confirmation's undo button."""
+    query = update.callback_query
+    if query is None:
+        return
+    lang = await user_lang(update, context)
+    match = UNDO_PATTERN.match(query.data or "")
+    chat = update.effective_chat
+    if match is None or chat is None:
+        await query.answer(t(lang, "rem.undo_gone"))
+        return
+    if not await may_manage(update, context):
+        await query.answer(t(lang, "rem.not_admin"), show_alert=True)
+        return
+    reminder_id = int(match.group(1))
+    async with sessions(context).begin() as session:
+        removed = await service.undo_reminder(session, chat.id, reminder_id)
+    await query.answer()
+    text = t(lang, "rem.undone" if removed else "rem.undo_gone", id=reminder_id)
+    with contextlib.suppress(BadRequest):  # too old to edit, or already says so
+        await query.edit_message_text(text)
+
+
+async def _id_command(
+    update: Update, context: Context, command: str
+) -> tuple[str, int, list[str]] | None:
+    """Check rights and read ``/<command> <id> [rest]``; reply and return None on a problem."""
+    lang = await user_lang(update, context)
+    words = command_text(update).split(maxsplit=1)
+    reminder_id = _parse_id(words[0]) if words else None
+    if reminder_id is None:
+        key = "rem.usage_edit" if command == "edit" else "rem.usage_id"
+        await _reply(update, t(lang, key, command=command))
+        return None
+    if not await _allowed(update, context, lang):
+        return None
+    return lang, reminder_id, words[1:]
+
+
+async def cancel_reminder(update: Update, context: Context) -> None:
+    """Cancel a reminder of this chat so none of its notices go out."""
+    read = await _id_command(update, context, "cancel")
+    if read is None or update.effective_chat is None:
+        return
+    lang, reminder_id, _ = read
+    try:
+        async with sessions(context).begin() as session:
+            reminder = await service.cancel_reminder(
+                session, update.effective_chat.id, reminder_id
+            )
+    except service.ReminderError as exc:
+        await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
+        return
+    await _reply(update, _with_title(lang, "rem.cancelled", reminder))
+
+
+def _with_title(lang: str, key: str, reminder: Reminder) -> str:
+    return t(lang, key, id=reminder.id, title=html.escape(reminder.title))
+
+
+async def mark_done(update: Update, context: Context) -> None:
+    """Mark a milestone complete and stop its notices."""
+    read = await _id_command(update, context, "done")
+    if read is None or update.effective_chat is None:
+        return
+    lang, reminder_id, _ = read
+    settings = settings_of(context)
+    try:
+        async with sessions(context).begin() as session:
+            reminder = await service.mark_done(
+                session,
+                update.effective_chat.id,
+                reminder_id,
+                _now(),
+                settings.max_overdue_notices,
+            )
+    except service.ReminderError as exc:
+        await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
+        return
+    await _reply(update, _with_title(lang, "rem.done", reminder))
+
+
+async def edit_reminder(update: Update, context: Context) -> None:
+    """Move a reminder to a new time and re-plan its notices."""
+    read = await _id_command(update, context, "edit")
+    if read is None or update.effective_chat is None:
+        return
+    lang, reminder_id, rest = read
+    if not rest or not rest[0].strip():
+        await _reply(update, t(lang, "rem.usage_edit"))
+        return
+    chat_id = update.effective_chat.id
+    settings = settings_of(context)
+    async with sessions(context)() as session:
+        existing = await service.get_reminder(session, chat_id, reminder_id)
+    if existing is None or existing.status == service.CANCELLED:
+        await _reply(update, t(lang, "rem.not_found", id=reminder_id))
+        return
+    now = _now()
+    tz = service.zone(existing.tz, settings.timezone)
+    parsed = timeparse.parse(rest[0], now, tz)
+    if parsed.error is not None or parsed.start is None:
+        await _reply(update, timeparse.error_message(parsed.error or "no_time", lang))
+        return
+    try:
+        async with sessions(context).begin() as session:
+            reminder = await service.move_reminder(
+                session, chat_id, reminder_id, parsed.start, now, parsed.rrule,
+                settings.max_overdue_notices,
+            )  # fmt: skip
+    except service.ReminderError as exc:
+        await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
+        return
+    schedule = render.schedule_text(reminder, reminder.occurrence, lang)
+    await _reply(update, t(lang, "rem.moved", id=reminder.id, schedule=schedule))
+    delivery.kick(context.application)
+
+
+async def show_agenda(update: Update, context: Context) -> None:
+    """List what is coming in this chat, with RSVP counts and any lost notices."""
+    lang = await user_lang(update, context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    arg = command_text(update)
+    days = DEFAULT_AGENDA_DAYS
+    if arg:
+        if not arg.isdigit() or not 1 <= int(arg) <= MAX_AGENDA_DAYS:
+            await _reply(update, t(lang, "rem.agenda_usage"))
+            return
+        days = int(arg)
+    settings = settings_of(context)
+    async with sessions(context)() as session:
+        tz = await service.chat_zone(session, chat.id, settings.timezone)
+        items = await service.agenda(session, chat.id, _now(), days)
+    await _reply(update, render.agenda_text(items, days, tz, lang))
+
+
+async def set_timezone(update: Update, context: Context) -> None:
+    """Show or change this chat's time zone."""
+    lang = await user_lang(update, context)
+    arg = command_text(update)
+    settings = settings_of(context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if not arg:
+        async with sessions(context)() as session:
+            tz = await service.chat_zone(session, chat.id, settings.timezone)
+        await _reply(update, t(lang, "rem.tz_show", zone=tz.key))
+        return
+    if not await _allowed(update, context, lang):
+        return
+    name = service.valid_zone(arg)
+    if name is None:
+        await _reply(update, t(lang, "rem.tz_bad", zone=html.escape(arg[:64])))
+        return
+    async with sessions(context).begin() as session:
+        chat_id = await _seen_chat(session, update, lang)
+        await service.set_chat_tz(session, chat_id, name)
+    await _reply(update, t(lang, "rem.tz_set", zone=name))
+
+
+async def set_notices(update: Update, context: Context) -> None:
+    """Show or change this chat's default meeting notices."""
+    lang = await user_lang(update, context)
+    arg = command_text(update)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if not arg:
+        async with sessions(context)() as session:
+            stored = await session.get(Chat, chat.id)
+        offsets = service.offsets_for(service.MEETING, stored)
+        await _reply(update, t(lang, "rem.notices_show", text=render.offsets_text(offsets, lang)))
+        return
+    if not await _allowed(update, context, lang):
+        return
+    parsed = service.parse_offsets(arg.replace(",", " ").replace("、", " ").split())
+    if parsed is None:
+        await _reply(update, t(lang, "rem.notices_bad"))
+        return
+    async with sessions(context).begin() as session:
+        chat_id = await _seen_chat(session, update, lang)
+        await service.set_chat_notices(session, chat_id, parsed)
+    await _reply(update, t(lang, "rem.notices_set", text=render.offsets_text(parsed, lang)))
+
+
+async def on_startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await delivery.start(app)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(CommandHandler("meeting", create_meeting))
+    app.add_handler(CommandHandler("milestone", create_milestone))
+    app.add_handler(CommandHandler("remind", create_reminder))
+    app.add_handler(CommandHandler("agenda", show_agenda))
+    app.add_handler(CommandHandler("cancel", cancel_reminder))
+    app.add_handler(CommandHandler("edit", edit_reminder))
+    app.add_handler(CommandHandler("done", mark_done))
+    app.add_handler(CommandHandler("tz", set_timezone))
+    app.add_handler(CommandHandler("notices", set_notices))
+    app.add_handler(CallbackQueryHandler(undo_creation, pattern=r"^rem:undo:"))

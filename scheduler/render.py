@@ -1,0 +1,152 @@
+"""Words for reminders: notices, confirmations and agenda lines, as HTML (user text escaped).
+
+Pure functions over rows and values; no ``telegram`` import, no database access.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from db.models import Delivery, Reminder
+from scheduler import recurrence
+from scheduler.service import (
+    MEETING,
+    MILESTONE,
+    AgendaItem,
+    RsvpCounts,
+    offset_of,
+    overdue_index,
+)
+from texts import t
+
+
+def local_date(when: datetime, tz: ZoneInfo, lang: str) -> str:
+    """``12月8日(火)`` / ``Tue 8 Dec`` in ``tz``."""
+    local = when.astimezone(tz)
+    date = t(lang, "when.date", month=local.month, day=local.day,
+             month_name=t(lang, f"when.month_{local.month}"))  # fmt: skip
+    weekday = t(lang, f"when.weekday_short_{local.weekday()}")
+    return t(lang, "when.short_date", date=date, weekday=weekday)
+
+
+def local_datetime(when: datetime, tz: ZoneInfo, lang: str, *, zone: bool = True) -> str:
+    """``2025年12月8日(火) 15:00（Asia/Tokyo）`` / ``Tue 8 Dec 2025, 15:00 (Asia/Tokyo)``."""
+    local = when.astimezone(tz)
+    key = "rem.datetime_zone" if zone else "rem.datetime"
+    return t(lang, key, date=local_date(when, tz, lang), year=local.year,
+             time=f"{local.hour:02d}:{local.minute:02d}", zone=tz.key)  # fmt: skip
+
+
+def span(seconds: int, lang: str) -> str:
+    """``1日前`` / ``1 day before`` for a notice offset."""
+    if seconds == 0:
+        return t(lang, "rem.offset_at")
+    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            n = seconds // size
+            return t(lang, f"rem.offset_{unit}", n=n, s="" if n == 1 else "s")
+    return t(lang, "rem.offset_minute", n=seconds // 60, s="s")
+
+
+def offsets_text(offsets: list[int], lang: str) -> str:
+    return t(lang, "rem.sep").join(span(seconds, lang) for seconds in offsets)
+
+
+def schedule_text(reminder: Reminder, when: datetime | None, lang: str) -> str:
+    """The date line, plus the recurrence in words for recurring reminders."""
+    tz = ZoneInfo(reminder.tz)
+    if when is None:
+        return t(lang, "rem.no_next")
+    line = local_datetime(when, tz, lang)
+    if reminder.rrule:
+        line += "\n" + t(
+            lang, "rem.repeat", text=recurrence.describe(when, reminder.rrule, lang, tz)
+        )
+    return line
+
+
+def confirmation(reminder: Reminder, lang: str) -> str:
+    """What the creator sees: kind, id, title, resolved date/weekday/time/zone, recurrence."""
+    when = reminder.occurrence or reminder.start
+    lines = [
+        t(lang, f"rem.created_{reminder.kind}", id=reminder.id),
+        f"<b>{html.escape(reminder.title)}</b>",
+        schedule_text(reminder, when, lang),
+    ]
+    if reminder.place:
+        lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
+    lines.append(t(lang, "rem.notices", text=offsets_text(reminder.notice_offsets, lang)))
+    if reminder.kind == MILESTONE:
+        lines.append(t(lang, "rem.milestone_hint", id=reminder.id))
+    return "\n".join(lines)
+
+
+def notice_heading(reminder: Reminder, notice: str, lang: str) -> str:
+    overdue = overdue_index(notice)
+    if overdue is not None:
+        return t(lang, "rem.notice_overdue", n=overdue)
+    offset = offset_of(notice) or 0
+    if offset == 0:
+        return t(lang, f"rem.notice_now_{reminder.kind}")
+    return t(lang, f"rem.notice_before_{reminder.kind}", span=span(offset, lang))
+
+
+def notice_text(
+    reminder: Reminder, delivery: Delivery, lang: str, counts: RsvpCounts | None = None
+) -> str:
+    """A notice as the group sees it; meetings show the RSVP counts."""
+    lines = []
+    if delivery.delayed:
+        lines.append(t(lang, "rem.delayed"))
+    lines.append(notice_heading(reminder, delivery.notice, lang))
+    lines.append(f"<b>{html.escape(reminder.title)}</b>")
+    lines.append(local_datetime(delivery.occurrence, ZoneInfo(reminder.tz), lang))
+    if reminder.place:
+        lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
+    if reminder.kind == MILESTONE:
+        lines.append(t(lang, "rem.milestone_hint", id=reminder.id))
+    if reminder.kind == MEETING and counts is not None:
+        lines.append(rsvp_line(counts, lang))
+    return "\n".join(lines)
+
+
+def rsvp_line(counts: RsvpCounts, lang: str) -> str:
+    return t(lang, "rem.rsvp_counts", yes=counts.yes, no=counts.no, maybe=counts.maybe)
+
+
+def agenda_text(items: list[AgendaItem], days: int, tz: ZoneInfo, lang: str) -> str:
+    """The /agenda reply, times shown in the chat's zone ``tz``."""
+    if not items:
+        return t(lang, "rem.agenda_empty", days=days)
+    lines = [t(lang, "rem.agenda_header", days=days)]
+    for item in items:
+        reminder = item.reminder
+        when = (
+            local_datetime(item.next_at, tz, lang, zone=False)
+            if item.next_at is not None
+            else t(lang, "rem.no_next")
+        )
+        head = t(lang, f"rem.kind_{reminder.kind}")
+        line = t(lang, "rem.agenda_item", id=reminder.id, kind=head, when=when,
+                 title=html.escape(reminder.title))  # fmt: skip
+        extras = []
+        if reminder.rrule and item.next_at is not None:
+            extras.append(recurrence.describe(item.next_at, reminder.rrule, lang, reminder.tz))
+        if reminder.place:
+            extras.append(t(lang, "rem.place", place=html.escape(reminder.place)))
+        if reminder.kind == MEETING:
+            extras.append(rsvp_line(item.rsvp, lang))
+        if reminder.kind == MILESTONE:
+            if reminder.status == "done":
+                extras.append(t(lang, "rem.status_done"))
+            elif item.overdue:
+                extras.append(t(lang, "rem.status_overdue", id=reminder.id))
+        if item.missed:
+            extras.append(t(lang, "rem.missed", n=item.missed))
+        if item.failed:
+            extras.append(t(lang, "rem.failed", n=item.failed))
+        lines.append(line + "".join("\n　" + extra for extra in extras))
+    lines.append(t(lang, "rem.agenda_zone", zone=tz.key))
+    return "\n".join(lines)

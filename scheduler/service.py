@@ -1,0 +1,810 @@
+"""Reminders as data: create, move, cancel, plan notices into the ledger, and read the agenda.
+
+Everything here takes an ``AsyncSession`` and plain values and never imports ``telegram``; the
+handlers and the JobQueue side (``scheduler.delivery``) call it. The caller owns the transaction:
+use ``async with maker.begin() as session`` and call one function (or a few) per short session.
+
+The deliveries table is the queue. For each active reminder the *planner* keeps the notices of
+one occurrence (``Reminder.occurrence``, the cursor) in the ledger as ``pending`` rows; the
+unique constraint on (reminder, occurrence, notice) makes planning idempotent. The dispatcher
+claims due rows (``claim``), sends them, records the result, and calls ``plan_reminder`` again;
+once an occurrence has passed and none of its rows is still pending, the cursor moves on.
+
+Delivery states: ``pending`` -> ``sending`` -> ``sent`` | ``failed``; ``pending`` -> ``missed``
+(fell due longer than the grace period ago) | ``cancelled`` (reminder cancelled, done or moved).
+
+Public API used by other features (calendar export, bench):
+``create_reminder``, ``move_reminder``, ``cancel_reminder``, ``mark_done``, ``get_reminder``,
+``agenda``, ``plan_reminder``, ``plan_all``, ``set_chat_lang``, ``set_chat_tz``,
+``set_chat_notices``, ``ensure_chat``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from db.models import Chat, Delivery, Reminder, Rsvp
+
+MEETING = "meeting"
+MILESTONE = "milestone"
+REMIND = "remind"
+KINDS = (MEETING, MILESTONE, REMIND)
+
+# Reminder.status
+ACTIVE = "active"
+DONE = "done"
+CANCELLED = "cancelled"
+FINISHED = "finished"  # the last occurrence has passed
+
+# Delivery.state
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+MISSED = "missed"
+SKIPPED = "cancelled"
+OPEN_STATES = (PENDING, SENDING)
+
+DAY = 86400
+HOUR = 3600
+DEFAULT_MEETING_OFFSETS = (DAY, HOUR)
+MILESTONE_OFFSETS = (7 * DAY, DAY, 0)
+REMIND_OFFSETS = (0,)
+OVERDUE_HOUR = time(9, 0)
+MAX_OFFSET = 60 * DAY
+MAX_OFFSETS = 6
+MAX_CATCH_UP = 20  # occurrences recorded one by one after downtime before skipping ahead
+RSVP_ANSWERS = ("yes", "no", "maybe")
+
+OFFSET_TOKEN = re.compile(r"^(\d{1,4})\s*(w|週間?|d|日|h|時間|m|min|分)?前?$", re.IGNORECASE)
+OFFSET_UNITS = {
+    "w": 7 * DAY, "週": 7 * DAY, "週間": 7 * DAY,
+    "d": DAY, "日": DAY,
+    "h": HOUR, "時間": HOUR,
+    "m": 60, "min": 60, "分": 60,
+}  # fmt: skip
+
+
+class ReminderError(Exception):
+    """A request the service refuses; ``code`` is a texts key suffix the handler shows."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Notice:
+    name: str  # "before:86400", "due", "overdue:1"
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RsvpCounts:
+    yes: int = 0
+    no: int = 0
+    maybe: int = 0
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    reminder: Reminder
+    next_at: datetime | None
+    overdue: bool
+    rsvp: RsvpCounts
+    missed: int
+    failed: int
+
+
+@dataclass
+class Recovery:
+    """What ``recover`` found after a restart (or a chat coming back)."""
+
+    resent: int = 0  # rows left 'sending' by a crash, queued again
+    delayed: int = 0  # fell due meanwhile, within the grace period: sent now, marked delayed
+    missed: int = 0  # fell due longer ago than the grace period
+    reminder_ids: set[int] = field(default_factory=set)
+
+
+# --- pure helpers -------------------------------------------------------------------------
+
+
+def zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    """The zone called ``name``, or ``default`` when unset or unknown."""
+    if not name:
+        return default
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+
+
+def valid_zone(name: str) -> str | None:
+    """The canonical IANA name for ``name`` (case-insensitive), or None if it is not one."""
+    candidate = name.strip()
+    if not candidate or candidate.startswith(("/", ".")) or ".." in candidate:
+        return None
+    try:
+        return ZoneInfo(candidate).key
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    import zoneinfo
+
+    lowered = candidate.lower()
+    for key in zoneinfo.available_timezones():
+        if key.lower() == lowered:
+            return key
+    return None
+
+
+def parse_offsets(words: Sequence[str]) -> list[int] | None:
+    """Parse notice offsets like ``3d 1d 1h 30m`` (or 3日 1時間 30分) into seconds, largest first.
+
+    Returns None if any word is not an offset or there are too many; ``0`` means at the time.
+    """
+    seconds: set[int] = set()
+    for word in words:
+        match = OFFSET_TOKEN.match(word.strip())
+        if match is None:
+            return None
+        amount, unit = int(match.group(1)), (match.group(2) or "").lower()
+        if not unit and amount != 0:
+            return None
+        value = amount * OFFSET_UNITS.get(unit, 0)
+        if value > MAX_OFFSET:
+            return None
+        seconds.add(value)
+    if not seconds or len(seconds) > MAX_OFFSETS:
+        return None
+    return sorted(seconds, reverse=True)
+
+
+def notices_for(
+    kind: str, offsets: Sequence[int], occurrence: datetime, tz: ZoneInfo, max_overdue: int
+) -> list[Notice]:
+    """Every notice of one occurrence, in time order.
+
+    Meetings and plain reminders get one notice per offset before the occurrence. Milestones get
+    theirs plus up to ``max_overdue`` overdue notices at 09:00 local on the following mornings.
+    """
+    notices = [
+        Notice(
+            "due" if offset == 0 else f"before:{offset}", occurrence - timedelta(seconds=offset)
+        )
+        for offset in offsets
+    ]
+    if kind == MILESTONE:
+        local_day = occurrence.astimezone(tz).date()
+        for n in range(1, max_overdue + 1):
+            morning = datetime.combine(local_day + timedelta(days=n), OVERDUE_HOUR, tzinfo=tz)
+            notices.append(Notice(f"overdue:{n}", morning.astimezone(UTC)))
+    return sorted(notices, key=lambda notice: notice.at)
+
+
+def offset_of(notice: str) -> int | None:
+    """Seconds before the occurrence for ``before:N`` notices, 0 for ``due``, else None."""
+    if notice == "due":
+        return 0
+    if notice.startswith("before:"):
+        return int(notice.removeprefix("before:"))
+    return None
+
+
+def overdue_index(notice: str) -> int | None:
+    return int(notice.removeprefix("overdue:")) if notice.startswith("overdue:") else None
+
+
+def next_occurrence(reminder: Reminder, after: datetime) -> datetime | None:
+    """The first occurrence of ``reminder`` strictly after ``after``."""
+    if reminder.rrule is None:
+        return reminder.start if reminder.start > after else None
+    from scheduler import recurrence
+
+    found = recurrence.next_occurrence(
+        reminder.start, reminder.rrule, after, ZoneInfo(reminder.tz)
+    )
+    return None if found is None else found.astimezone(UTC)
+
+
+def offsets_for(kind: str, chat: Chat | None) -> list[int]:
+    if kind == MILESTONE:
+        return list(MILESTONE_OFFSETS)
+    if kind == REMIND:
+        return list(REMIND_OFFSETS)
+    if chat is not None and chat.notice_offsets:
+        return [int(x) for x in chat.notice_offsets]
+    return list(DEFAULT_MEETING_OFFSETS)
+
+
+def _insert(session: AsyncSession) -> Any:
+    """A dialect-specific INSERT that supports ON CONFLICT DO NOTHING."""
+    name = session.get_bind().dialect.name
+    return (postgresql if name == "postgresql" else sqlite).insert
+
+
+# --- chats --------------------------------------------------------------------------------
+
+
+async def ensure_chat(
+    session: AsyncSession,
+    chat_id: int,
+    *,
+    type: str = "private",
+    title: str | None = None,
+    lang: str | None = None,
+) -> Chat:
+    """The stored chat, created on first sight with ``lang`` as its language."""
+    chat = await session.get(Chat, chat_id)
+    if chat is None:
+        chat = Chat(id=chat_id, type=type, title=title, lang=lang, active=True)
+        session.add(chat)
+        await session.flush()
+    else:
+        if title is not None and chat.title != title:
+            chat.title = title
+        if chat.lang is None and lang is not None:
+            chat.lang = lang
+    return chat
+
+
+async def set_chat_lang(session: AsyncSession, chat_id: int, lang: str) -> None:
+    """Set the language used for notices in this chat (the group's /lang)."""
+    chat = await ensure_chat(session, chat_id)
+    chat.lang = lang
+
+
+async def set_chat_tz(session: AsyncSession, chat_id: int, tz: str) -> None:
+    """Set the zone new reminders in this chat are read in and shown in."""
+    chat = await ensure_chat(session, chat_id)
+    chat.tz = tz
+
+
+async def set_chat_notices(session: AsyncSession, chat_id: int, offsets: Sequence[int]) -> None:
+    """Set this chat's default meeting notices (seconds before); existing meetings keep theirs."""
+    chat = await ensure_chat(session, chat_id)
+    chat.notice_offsets = list(offsets)
+
+
+async def chat_zone(session: AsyncSession, chat_id: int, default: ZoneInfo) -> ZoneInfo:
+    chat = await session.get(Chat, chat_id)
+    return zone(chat.tz if chat is not None else None, default)
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+async def create_reminder(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    kind: str,
+    title: str,
+    start: datetime,
+    tz: str,
+    now: datetime,
+    rrule: str | None = None,
+    place: str | None = None,
+    created_by: int | None = None,
+    max_overdue: int = 3,
+) -> Reminder:
+    """Store a reminder and plan its first occurrence's notices (those not already past)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown reminder kind {kind!r}")
+    chat = await ensure_chat(session, chat_id)
+    reminder = Reminder(
+        chat_id=chat_id,
+        kind=kind,
+        title=title,
+        place=place,
+        start=start.astimezone(UTC),
+        tz=tz,
+        rrule=rrule,
+        notice_offsets=offsets_for(kind, chat),
+        status=ACTIVE,
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(reminder)
+    await session.flush()
+    await _start_cursor(session, reminder, now, max_overdue)
+    return reminder
+
+
+async def get_reminder(session: AsyncSession, chat_id: int, reminder_id: int) -> Reminder | None:
+    """The reminder with this id, only if it belongs to this chat."""
+    reminder = await session.get(Reminder, reminder_id)
+    if reminder is None or reminder.chat_id != chat_id:
+        return None
+    return reminder
+
+
+async def _close_open(session: AsyncSession, reminder_id: int) -> None:
+    """Stop the pending notices of a reminder (kept in the ledger as 'cancelled')."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.reminder_id == reminder_id, Delivery.state == PENDING)
+        .values(state=SKIPPED)
+    )
+
+
+async def cancel_reminder(session: AsyncSession, chat_id: int, reminder_id: int) -> Reminder:
+    """Cancel a reminder of this chat; its pending notices are not sent."""
+    reminder = await get_reminder(session, chat_id, reminder_id)
+    if reminder is None or reminder.status == CANCELLED:
+        raise ReminderError("not_found")
+    reminder.status = CANCELLED
+    await _close_open(session, reminder.id)
+    return reminder
+
+
+async def undo_reminder(session: AsyncSession, chat_id: int, reminder_id: int) -> bool:
+    """Remove a just-created reminder and its ledger completely; False if nothing to undo."""
+    reminder = await get_reminder(session, chat_id, reminder_id)
+    if reminder is None:
+        return False
+    sent = await session.scalar(
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.reminder_id == reminder_id, Delivery.state.in_((SENT, SENDING)))
+    )
+    if sent:
+        reminder.status = CANCELLED
+        await _close_open(session, reminder.id)
+        return True
+    await session.execute(delete(Rsvp).where(Rsvp.reminder_id == reminder_id))
+    await session.execute(delete(Delivery).where(Delivery.reminder_id == reminder_id))
+    await session.delete(reminder)
+    return True
+
+
+async def mark_done(
+    session: AsyncSession, chat_id: int, reminder_id: int, now: datetime, max_overdue: int = 3
+) -> Reminder:
+    """Mark a milestone complete: its remaining notices stop (a recurring one moves on)."""
+    reminder = await get_reminder(session, chat_id, reminder_id)
+    if reminder is None or reminder.status in (CANCELLED, FINISHED):
+        raise ReminderError("not_found")
+    if reminder.kind != MILESTONE:
+        raise ReminderError("not_milestone")
+    if reminder.status == DONE:
+        raise ReminderError("already_done")
+    await _close_open(session, reminder.id)
+    reminder.done_at = now
+    following = (
+        next_occurrence(reminder, reminder.occurrence) if reminder.occurrence is not None else None
+    )
+    if following is None:
+        reminder.status = DONE
+    else:
+        await _plan_occurrence(session, reminder, following, now, now, max_overdue)
+    return reminder
+
+
+async def move_reminder(
+    session: AsyncSession,
+    chat_id: int,
+    reminder_id: int,
+    start: datetime,
+    now: datetime,
+    rrule: str | None = None,
+    max_overdue: int = 3,
+) -> Reminder:
+    """Move a reminder to ``start`` (and ``rrule`` if given) and re-plan its notices."""
+    reminder = await get_reminder(session, chat_id, reminder_id)
+    if reminder is None or reminder.status == CANCELLED:
+        raise ReminderError("not_found")
+    await session.execute(
+        delete(Delivery).where(Delivery.reminder_id == reminder.id, Delivery.state == PENDING)
+    )
+    reminder.start = start.astimezone(UTC)
+    if rrule is not None:
+        reminder.rrule = rrule
+    reminder.status = ACTIVE
+    reminder.done_at = None
+    reminder.occurrence = None
+    await _start_cursor(session, reminder, now, max_overdue)
+    return reminder
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+async def _start_cursor(
+    session: AsyncSession, reminder: Reminder, now: datetime, max_overdue: int
+) -> None:
+    first = next_occurrence(reminder, now - timedelta(microseconds=1))
+    if first is None:
+        reminder.status = FINISHED
+        reminder.occurrence = None
+        return
+    await _plan_occurrence(session, reminder, first, now, now, max_overdue)
+
+
+async def _plan_occurrence(
+    session: AsyncSession,
+    reminder: Reminder,
+    occurrence: datetime,
+    floor: datetime,
+    now: datetime,
+    max_overdue: int,
+    grace: timedelta | None = None,
+) -> int:
+    """Point the cursor at ``occurrence`` and write its notices due at or after ``floor``.
+
+    Notices already older than ``grace`` when planned (the bot was down) go in as 'missed'.
+    Returns how many rows were inserted.
+    """
+    reminder.occurrence = occurrence
+    notices = notices_for(
+        reminder.kind, reminder.notice_offsets, occurrence, ZoneInfo(reminder.tz), max_overdue
+    )
+    rows = [
+        {
+            "reminder_id": reminder.id,
+            "occurrence": occurrence,
+            "notice": notice.name,
+            "planned_at": notice.at,
+            "due_at": notice.at,
+            "state": MISSED if grace is not None and notice.at < now - grace else PENDING,
+            "attempts": 0,
+            "delayed": False,
+            "chat_id": reminder.chat_id,
+        }
+        for notice in notices
+        if notice.at >= floor
+    ]
+    if not rows:
+        return 0
+    insert = _insert(session)
+    stmt = insert(Delivery).values(rows)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["reminder_id", "occurrence", "notice"])
+    result = await session.execute(stmt)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def plan_reminder(
+    session: AsyncSession,
+    reminder: Reminder,
+    now: datetime,
+    *,
+    grace: timedelta = timedelta(hours=6),
+    max_overdue: int = 3,
+) -> None:
+    """Move the cursor past occurrences that are over and plan the next one's notices.
+
+    An occurrence is over once it has passed and none of its rows is pending or sending. After a
+    long downtime at most ``MAX_CATCH_UP`` passed occurrences are recorded (as missed or delayed)
+    before the cursor jumps to the present.
+    """
+    if reminder.status != ACTIVE:
+        return
+    if reminder.occurrence is None:
+        await _start_cursor(session, reminder, now, max_overdue)
+        return
+    for _ in range(MAX_CATCH_UP):
+        current = reminder.occurrence
+        if current is None or current > now:
+            return
+        still_open = await session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(
+                Delivery.reminder_id == reminder.id,
+                Delivery.occurrence == current,
+                Delivery.state.in_(OPEN_STATES),
+            )
+        )
+        if still_open:
+            return
+        following = next_occurrence(reminder, current)
+        if following is None:
+            if reminder.kind != MILESTONE:
+                reminder.status = FINISHED
+            return  # a milestone not done stays on its due date: /agenda shows it overdue
+        await _plan_occurrence(session, reminder, following, current, now, max_overdue, grace)
+    # Still behind after the catch-up budget: jump to the first occurrence within the grace.
+    current = reminder.occurrence
+    if current is not None and current <= now:
+        following = next_occurrence(reminder, max(current, now - grace))
+        if following is None:
+            if reminder.kind != MILESTONE:
+                reminder.status = FINISHED
+            return
+        await _plan_occurrence(session, reminder, following, now - grace, now, max_overdue, grace)
+
+
+async def plan_all(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    grace: timedelta = timedelta(hours=6),
+    max_overdue: int = 3,
+    reminder_ids: set[int] | None = None,
+) -> None:
+    """Run ``plan_reminder`` for every active reminder in an active chat (or just these ids)."""
+    query = (
+        select(Reminder)
+        .join(Chat, Chat.id == Reminder.chat_id)
+        .where(Reminder.status == ACTIVE, Chat.active.is_(True))
+    )
+    if reminder_ids is not None:
+        if not reminder_ids:
+            return
+        query = query.where(Reminder.id.in_(reminder_ids))
+    for reminder in (await session.scalars(query)).all():
+        await plan_reminder(session, reminder, now, grace=grace, max_overdue=max_overdue)
+
+
+# --- delivery bookkeeping (used by scheduler.delivery) --------------------------------------
+
+
+async def recover(
+    session: AsyncSession, now: datetime, grace: timedelta, chat_id: int | None = None
+) -> Recovery:
+    """Classify the ledger after downtime (or for one chat coming back).
+
+    Rows left 'sending' by a crash go back to 'pending' (so the in-flight ones may be sent twice,
+    nothing else). Pending rows of active chats that fell due before ``now`` are sent marked as
+    delayed if within ``grace``, otherwise recorded as 'missed'.
+    """
+    report = Recovery()
+    active_chats = select(Chat.id).where(Chat.active.is_(True))
+    scope: list[ColumnElement[bool]] = [Delivery.chat_id.in_(active_chats)]
+    if chat_id is not None:
+        scope.append(Delivery.chat_id == chat_id)
+    if chat_id is None:
+        stuck = await session.execute(
+            update(Delivery).where(Delivery.state == SENDING).values(state=PENDING)
+        )
+        report.resent = int(getattr(stuck, "rowcount", 0) or 0)
+    rows = (
+        await session.scalars(
+            select(Delivery).where(Delivery.state == PENDING, Delivery.due_at < now, *scope)
+        )
+    ).all()
+    for row in rows:
+        report.reminder_ids.add(row.reminder_id)
+        if row.planned_at < now - grace:
+            row.state = MISSED
+            row.last_error = "missed: fell due while the bot could not send"
+            report.missed += 1
+        else:
+            row.delayed = True
+            report.delayed += 1
+    return report
+
+
+async def due_ids(session: AsyncSession, now: datetime, limit: int = 100) -> list[int]:
+    """Ids of pending rows that are due, in due order, for active chats and reminders."""
+    query = (
+        select(Delivery.id)
+        .join(Reminder, Reminder.id == Delivery.reminder_id)
+        .join(Chat, Chat.id == Delivery.chat_id)
+        .where(
+            Delivery.state == PENDING,
+            Delivery.due_at <= now,
+            Reminder.status.in_((ACTIVE, DONE)),
+            Chat.active.is_(True),
+        )
+        .order_by(Delivery.due_at, Delivery.id)
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def claim(session: AsyncSession, delivery_id: int) -> bool:
+    """Take one pending row for sending; exactly one of several concurrent claimers wins."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.state == PENDING)
+        .values(state=SENDING, attempts=Delivery.attempts + 1)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the earliest pending row of an active chat falls due."""
+    earliest: datetime | None = await session.scalar(
+        select(func.min(Delivery.due_at))
+        .join(Chat, Chat.id == Delivery.chat_id)
+        .where(Delivery.state == PENDING, Chat.active.is_(True))
+    )
+    return earliest
+
+
+async def record_sent(
+    session: AsyncSession, delivery_id: int, message_id: int, chat_id: int, now: datetime
+) -> None:
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(state=SENT, message_id=message_id, chat_id=chat_id, sent_at=now, last_error=None)
+    )
+
+
+async def record_retry(
+    session: AsyncSession, delivery_id: int, error: str, retry_at: datetime
+) -> None:
+    """Put a row back to pending, to be tried again at ``retry_at``."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(state=PENDING, due_at=retry_at, last_error=error[:500])
+    )
+
+
+async def record_held(session: AsyncSession, delivery_id: int, error: str) -> None:
+    """Put a row back to pending without counting the attempt (its chat is paused)."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(state=PENDING, attempts=Delivery.attempts - 1, last_error=error[:500])
+    )
+
+
+async def record_failed(session: AsyncSession, delivery_id: int, error: str) -> None:
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(state=FAILED, last_error=error[:500])
+    )
+
+
+async def deactivate_chat(session: AsyncSession, chat_id: int) -> None:
+    """The bot was removed or blocked: hold this chat's notices (kept pending, not lost)."""
+    chat = await ensure_chat(session, chat_id)
+    chat.active = False
+
+
+async def reactivate_chat(
+    session: AsyncSession, chat_id: int, now: datetime, grace: timedelta
+) -> Recovery:
+    """The bot is back in the chat: resume its notices; the ones that fell due follow the grace."""
+    chat = await ensure_chat(session, chat_id)
+    was_active = chat.active
+    chat.active = True
+    if was_active:
+        return Recovery()
+    await session.flush()
+    return await recover(session, now, grace, chat_id=chat_id)
+
+
+async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: rewrite the chat id everywhere, in the caller's transaction."""
+    if old_id == new_id:
+        return
+    old = await session.get(Chat, old_id)
+    new = await session.get(Chat, new_id)
+    if new is None:
+        session.add(
+            Chat(
+                id=new_id,
+                type="supergroup",
+                title=old.title if old else None,
+                tz=old.tz if old else None,
+                lang=old.lang if old else None,
+                notice_offsets=old.notice_offsets if old else None,
+                active=True,
+            )
+        )
+        await session.flush()
+    else:
+        new.active = True
+        if old is not None:
+            new.tz = new.tz or old.tz
+            new.lang = new.lang or old.lang
+            new.notice_offsets = new.notice_offsets or old.notice_offsets
+    await session.execute(
+        update(Reminder).where(Reminder.chat_id == old_id).values(chat_id=new_id)
+    )
+    await session.execute(
+        update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id)
+    )
+    if old is not None:
+        old.active = False
+        old.migrated_to = new_id
+
+
+# --- RSVPs --------------------------------------------------------------------------------
+
+
+async def rsvp_counts(session: AsyncSession, reminder_id: int, occurrence: datetime) -> RsvpCounts:
+    rows = await session.execute(
+        select(Rsvp.answer, func.count())
+        .where(Rsvp.reminder_id == reminder_id, Rsvp.occurrence == occurrence)
+        .group_by(Rsvp.answer)
+    )
+    counts = {answer: int(n) for answer, n in rows.all()}
+    return RsvpCounts(counts.get("yes", 0), counts.get("no", 0), counts.get("maybe", 0))
+
+
+async def set_rsvp(
+    session: AsyncSession,
+    reminder_id: int,
+    occurrence: datetime,
+    user_id: int,
+    user_name: str,
+    answer: str,
+    now: datetime,
+) -> RsvpCounts:
+    """Record (or change) one person's answer and return the new counts."""
+    if answer not in RSVP_ANSWERS:
+        raise ValueError(f"unknown RSVP answer {answer!r}")
+    insert = _insert(session)
+    stmt = insert(Rsvp).values(
+        reminder_id=reminder_id,
+        occurrence=occurrence,
+        user_id=user_id,
+        user_name=user_name[:256],
+        answer=answer,
+        updated_at=now,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["reminder_id", "occurrence", "user_id"],
+        set_={"answer": answer, "user_name": user_name[:256], "updated_at": now},
+    )
+    await session.execute(stmt)
+    return await rsvp_counts(session, reminder_id, occurrence)
+
+
+# --- agenda -------------------------------------------------------------------------------
+
+
+async def agenda(
+    session: AsyncSession, chat_id: int, now: datetime, days: int = 30
+) -> list[AgendaItem]:
+    """What is coming in this chat within ``days``, plus overdue milestones and lost notices."""
+    horizon = now + timedelta(days=days)
+    reminders = (
+        await session.scalars(
+            select(Reminder)
+            .where(Reminder.chat_id == chat_id, Reminder.status.in_((ACTIVE, DONE)))
+            .order_by(Reminder.id)
+        )
+    ).all()
+    items: list[AgendaItem] = []
+    for reminder in reminders:
+        current = reminder.occurrence
+        overdue = (
+            reminder.kind == MILESTONE
+            and reminder.status == ACTIVE
+            and current is not None
+            and current <= now
+        )
+        if overdue or (current is not None and current > now):
+            next_at = current
+        else:
+            next_at = next_occurrence(reminder, now)
+        problems = await session.execute(
+            select(Delivery.state, func.count())
+            .where(Delivery.reminder_id == reminder.id, Delivery.state.in_((MISSED, FAILED)))
+            .group_by(Delivery.state)
+        )
+        lost = {state: int(n) for state, n in problems.all()}
+        if not overdue and not lost and reminder.status == DONE:
+            continue
+        if not overdue and not lost and (next_at is None or next_at > horizon):
+            continue
+        counts = (
+            await rsvp_counts(session, reminder.id, next_at)
+            if reminder.kind == MEETING and next_at is not None
+            else RsvpCounts()
+        )
+        items.append(
+            AgendaItem(
+                reminder, next_at, overdue, counts, lost.get(MISSED, 0), lost.get(FAILED, 0)
+            )
+        )
+    far = now + timedelta(days=36500)
+    items.sort(key=lambda item: (item.next_at or far, item.reminder.id))
+    return items

@@ -1,0 +1,276 @@
+"""Reminder planning and the ledger, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import Chat, Delivery, Reminder
+from scheduler import service
+from tests.reminder_db import BACKENDS, maker_for, open_database
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+NOW = datetime(2025, 12, 1, 1, 0, tzinfo=UTC)  # Mon 1 Dec 10:00 JST
+GRACE = timedelta(hours=6)
+CHAT = -1001
+Maker = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture(params=BACKENDS)
+async def maker(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    async for engine in open_database(request.param, tmp_path):
+        yield maker_for(engine)
+
+
+async def rows(maker: async_sessionmaker[AsyncSession], reminder_id: int) -> list[Delivery]:
+    async with maker() as session:
+        found = await session.scalars(
+            select(Delivery).where(Delivery.reminder_id == reminder_id).order_by(Delivery.due_at)
+        )
+        return list(found.all())
+
+
+async def make(
+    maker: async_sessionmaker[AsyncSession],
+    kind: str,
+    start: datetime,
+    *,
+    rrule: str | None = None,
+    now: datetime = NOW,
+) -> Reminder:
+    async with maker.begin() as session:
+        await service.ensure_chat(session, CHAT, type="group", title="PTA", lang="ja")
+        return await service.create_reminder(
+            session, chat_id=CHAT, kind=kind, title="運営委員会", start=start,
+            tz="Asia/Tokyo", rrule=rrule, now=now, created_by=1,
+        )  # fmt: skip
+
+
+async def send_all_due(maker: async_sessionmaker[AsyncSession], now: datetime) -> list[str]:
+    """What a dispatcher would do at ``now``: claim and mark sent every due row."""
+    sent = []
+    async with maker.begin() as session:
+        for delivery_id in await service.due_ids(session, now):
+            assert await service.claim(session, delivery_id)
+            await service.record_sent(session, delivery_id, 1, CHAT, now)
+            row = await session.get(Delivery, delivery_id)
+            assert row is not None
+            sent.append(row.notice)
+    async with maker.begin() as session:
+        await service.plan_all(session, now, grace=GRACE)
+    return sent
+
+
+async def test_meeting_gets_notices_a_day_and_an_hour_before(maker: Maker) -> None:
+    start = NOW + timedelta(days=3)
+    reminder = await make(maker, service.MEETING, start)
+    planned = await rows(maker, reminder.id)
+    assert [(r.notice, r.due_at) for r in planned] == [
+        ("before:86400", start - timedelta(days=1)),
+        ("before:3600", start - timedelta(hours=1)),
+    ]
+    assert all(r.state == "pending" and r.chat_id == CHAT for r in planned)
+
+
+async def test_notices_already_past_at_creation_are_not_planned(maker: Maker) -> None:
+    reminder = await make(maker, service.MEETING, NOW + timedelta(minutes=30))
+    assert await rows(maker, reminder.id) == []
+    assert reminder.occurrence == NOW + timedelta(minutes=30)
+
+
+async def test_chat_default_notices_apply_to_new_meetings(maker: Maker) -> None:
+    async with maker.begin() as session:
+        await service.set_chat_notices(session, CHAT, [3 * 86400, 86400, 3600])
+    reminder = await make(maker, service.MEETING, NOW + timedelta(days=5))
+    assert [r.notice for r in await rows(maker, reminder.id)] == [
+        "before:259200", "before:86400", "before:3600",
+    ]  # fmt: skip
+
+
+async def test_recurring_reminder_plans_the_next_occurrence_once_one_passes(maker: Maker) -> None:
+    start = datetime(2025, 12, 2, 0, 0, tzinfo=UTC)  # Tue 09:00 JST
+    reminder = await make(maker, service.REMIND, start, rrule="FREQ=WEEKLY;BYDAY=TU")
+    assert [(r.notice, r.due_at) for r in await rows(maker, reminder.id)] == [("due", start)]
+    assert await send_all_due(maker, start + timedelta(seconds=1)) == ["due"]
+    planned = await rows(maker, reminder.id)
+    assert [(r.due_at, r.state) for r in planned] == [
+        (start, "sent"),
+        (start + timedelta(days=7), "pending"),
+    ]
+    # Sending again at the same moment finds nothing: exactly once.
+    assert await send_all_due(maker, start + timedelta(seconds=2)) == []
+
+
+async def test_milestone_notices_then_overdue_each_morning(maker: Maker) -> None:
+    due = datetime(2025, 12, 10, 8, 0, tzinfo=UTC)  # 17:00 JST
+    reminder = await make(maker, service.MILESTONE, due)
+    planned = await rows(maker, reminder.id)
+    nine_jst = [datetime(2025, 12, d, 0, 0, tzinfo=UTC) for d in (11, 12, 13)]
+    assert [(r.notice, r.due_at) for r in planned] == [
+        ("before:604800", due - timedelta(days=7)),
+        ("before:86400", due - timedelta(days=1)),
+        ("due", due),
+        ("overdue:1", nine_jst[0]),
+        ("overdue:2", nine_jst[1]),
+        ("overdue:3", nine_jst[2]),
+    ]
+    await send_all_due(maker, nine_jst[0] + timedelta(seconds=1))
+    async with maker() as session:
+        items = await service.agenda(session, CHAT, nine_jst[0] + timedelta(seconds=1))
+    assert [(i.reminder.id, i.overdue) for i in items] == [(reminder.id, True)]
+
+
+async def test_done_stops_the_remaining_notices(maker: Maker) -> None:
+    due = datetime(2025, 12, 10, 8, 0, tzinfo=UTC)
+    reminder = await make(maker, service.MILESTONE, due)
+    later = due + timedelta(hours=1)
+    assert await send_all_due(maker, later) == ["before:604800", "before:86400", "due"]
+    async with maker.begin() as session:
+        await service.mark_done(session, CHAT, reminder.id, later)
+    assert await send_all_due(maker, due + timedelta(days=5)) == []
+    states = {r.notice: r.state for r in await rows(maker, reminder.id)}
+    assert states["overdue:1"] == states["overdue:3"] == "cancelled"
+    async with maker.begin() as session:
+        with pytest.raises(service.ReminderError) as err:
+            await service.mark_done(session, CHAT, reminder.id, later)
+    assert err.value.code == "already_done"
+
+
+async def test_edit_replans_and_cancel_stops(maker: Maker) -> None:
+    reminder = await make(maker, service.MEETING, NOW + timedelta(days=3))
+    moved_to = NOW + timedelta(days=10)
+    async with maker.begin() as session:
+        await service.move_reminder(session, CHAT, reminder.id, moved_to, NOW)
+    planned = await rows(maker, reminder.id)
+    assert {r.occurrence for r in planned} == {moved_to}
+    assert [r.due_at for r in planned] == [
+        moved_to - timedelta(days=1),
+        moved_to - timedelta(hours=1),
+    ]
+    async with maker.begin() as session:
+        await service.cancel_reminder(session, CHAT, reminder.id)
+    assert await send_all_due(maker, moved_to) == []
+    async with maker() as session:
+        assert await service.agenda(session, CHAT, NOW) == []
+
+
+async def test_other_chats_cannot_touch_a_reminder(maker: Maker) -> None:
+    reminder = await make(maker, service.MEETING, NOW + timedelta(days=3))
+    async with maker.begin() as session:
+        with pytest.raises(service.ReminderError):
+            await service.cancel_reminder(session, CHAT + 1, reminder.id)
+
+
+async def test_restart_requeues_in_flight_delays_recent_and_misses_old(maker: Maker) -> None:
+    recent = await make(maker, service.REMIND, NOW + timedelta(hours=1))
+    old = await make(maker, service.REMIND, NOW + timedelta(minutes=5))
+    inflight = await make(maker, service.REMIND, NOW + timedelta(hours=2))
+    async with maker.begin() as session:
+        for row_id in await service.due_ids(session, NOW + timedelta(hours=2, minutes=1)):
+            row = await session.get(Delivery, row_id)
+            if row is not None and row.reminder_id == inflight.id:
+                assert await service.claim(session, row_id)  # then the process is killed
+    restart = NOW + timedelta(hours=3)  # grace 2h30m: 'old' is 2h55m late, the others less
+    async with maker.begin() as session:
+        report = await service.recover(session, restart, timedelta(hours=2, minutes=30))
+    assert (report.resent, report.delayed, report.missed) == (1, 2, 1)
+    states = {
+        r.reminder_id: (r.state, r.delayed)
+        for rid in (recent.id, old.id, inflight.id)
+        for r in await rows(maker, rid)
+    }
+    assert states[recent.id] == ("pending", True)
+    assert states[old.id] == ("missed", False)
+    assert states[inflight.id] == ("pending", True)
+    async with maker() as session:
+        items = {i.reminder.id: i for i in await service.agenda(session, CHAT, restart)}
+    assert items[old.id].missed == 1
+
+
+async def test_two_claimers_one_wins(maker: Maker) -> None:
+    await make(maker, service.REMIND, NOW + timedelta(minutes=1))
+    async with maker() as session:
+        (delivery_id,) = await service.due_ids(session, NOW + timedelta(minutes=2))
+
+    async def try_claim() -> bool:
+        async with maker.begin() as session:
+            return await service.claim(session, delivery_id)
+
+    results = await asyncio.gather(try_claim(), try_claim(), try_claim())
+    assert sorted(results) == [False, False, True]
+
+
+async def test_inactive_chat_holds_notices_until_it_comes_back(maker: Maker) -> None:
+    soon = await make(maker, service.REMIND, NOW + timedelta(hours=1))
+    later = await make(maker, service.REMIND, NOW + timedelta(hours=9))
+    async with maker.begin() as session:
+        await service.deactivate_chat(session, CHAT)
+    assert await send_all_due(maker, NOW + timedelta(hours=10)) == []
+    async with maker.begin() as session:
+        report = await service.reactivate_chat(session, CHAT, NOW + timedelta(hours=10), GRACE)
+    assert (report.delayed, report.missed) == (1, 1)
+    assert [r.state for r in await rows(maker, soon.id)] == ["missed"]
+    assert await send_all_due(maker, NOW + timedelta(hours=10)) == ["due"]
+    assert [(r.state, r.delayed) for r in await rows(maker, later.id)] == [("sent", True)]
+
+
+async def test_chat_migration_rewrites_every_reference(maker: Maker) -> None:
+    reminder = await make(maker, service.MEETING, NOW + timedelta(days=3))
+    async with maker.begin() as session:
+        await service.set_chat_tz(session, CHAT, "Europe/London")
+        await service.migrate_chat(session, CHAT, -1009)
+    async with maker() as session:
+        moved = await session.get(Reminder, reminder.id)
+        old, new = await session.get(Chat, CHAT), await session.get(Chat, -1009)
+    assert moved is not None and moved.chat_id == -1009
+    assert {r.chat_id for r in await rows(maker, reminder.id)} == {-1009}
+    assert old is not None and new is not None
+    assert (old.active, old.migrated_to) == (False, -1009)
+    assert (new.active, new.tz, new.lang) == (True, "Europe/London", "ja")
+
+
+async def test_rsvp_second_press_changes_the_answer(maker: Maker) -> None:
+    reminder = await make(maker, service.MEETING, NOW + timedelta(days=3))
+    occurrence = NOW + timedelta(days=3)
+    async with maker.begin() as session:
+        await service.set_rsvp(session, reminder.id, occurrence, 1, "A", "yes", NOW)
+        await service.set_rsvp(session, reminder.id, occurrence, 2, "B", "maybe", NOW)
+    async with maker.begin() as session:
+        counts = await service.set_rsvp(session, reminder.id, occurrence, 2, "B", "no", NOW)
+    assert counts == service.RsvpCounts(yes=1, no=1, maybe=0)
+    async with maker() as session:
+        (item,) = await service.agenda(session, CHAT, NOW)
+    assert item.rsvp == counts
+
+
+async def test_agenda_window(maker: Maker) -> None:
+    near = await make(maker, service.MEETING, NOW + timedelta(days=10))
+    far = await make(maker, service.MEETING, NOW + timedelta(days=60))
+    async with maker() as session:
+        assert [i.reminder.id for i in await service.agenda(session, CHAT, NOW)] == [near.id]
+        wide = await service.agenda(session, CHAT, NOW, days=90)
+    assert [i.reminder.id for i in wide] == [near.id, far.id]
+
+
+def test_parse_offsets() -> None:
+    assert service.parse_offsets(["3d", "1d", "1h"]) == [259200, 86400, 3600]
+    assert service.parse_offsets(["1時間", "30分", "2日前"]) == [172800, 3600, 1800]
+    assert service.parse_offsets(["0"]) == [0]
+    assert service.parse_offsets(["soon"]) is None
+    assert service.parse_offsets(["5"]) is None
+    assert service.parse_offsets(["100d"]) is None
+
+
+def test_valid_zone() -> None:
+    assert service.valid_zone("asia/tokyo") == "Asia/Tokyo"
+    assert service.valid_zone("Mars/Olympus") is None
+    assert service.valid_zone("../etc/passwd") is None
