@@ -1,0 +1,171 @@
+"""Expand reminder recurrences in the chat's local wall-clock time.
+
+A rule such as ``FREQ=WEEKLY;BYDAY=MO`` at 10:00 must stay at 10:00 local time when the chat's
+zone changes between summer and winter time, so rules are expanded over naive local datetimes
+and each occurrence is attached to the zone afterwards. Local times that do not exist (the hour
+skipped in spring) move forward by the gap; ambiguous ones (the repeated hour in autumn) take the
+first reading (``fold=0``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrule as RRule
+from dateutil.rrule import rrulestr
+
+from texts import t
+
+# A DST shift moves a local time by at most a few hours; a day of slack covers every zone.
+_DST_SLACK = timedelta(days=1)
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_WORKDAYS = ("MO", "TU", "WE", "TH", "FR")
+_NTH_WEEKDAY = re.compile(r"^([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+def as_zone(tz: str | ZoneInfo) -> ZoneInfo:
+    """Return ``tz`` as a ZoneInfo (IANA names are accepted)."""
+    return tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+
+
+def localize(naive: datetime, zone: ZoneInfo) -> datetime:
+    """Attach ``zone`` to a wall-clock time: first reading if ambiguous, forward if skipped."""
+    # A round trip through UTC turns a nonexistent wall time (fold=0 uses the offset before the
+    # transition) into the first real instant after the gap, e.g. 02:30 -> 03:30.
+    return naive.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
+
+
+def _wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def _rule(start: datetime, rrule: str, zone: ZoneInfo) -> RRule:
+    rule = rrulestr(rrule, dtstart=_wall_clock(start, zone))
+    if not isinstance(rule, RRule):
+        raise ValueError(f"expected a single RRULE, got {rrule!r}")
+    return rule
+
+
+def _occurrences_from(
+    start: datetime, rrule: str, zone: ZoneInfo, begin: datetime
+) -> Iterator[datetime]:
+    """Aware occurrences in order, starting a little before ``begin`` (callers filter)."""
+    rule = _rule(start, rrule, zone)
+    for naive in rule.xafter(_wall_clock(begin, zone) - _DST_SLACK, inc=True):
+        yield localize(naive, zone)
+
+
+def next_occurrence(
+    start: datetime, rrule: str | None, after: datetime, tz: str | ZoneInfo
+) -> datetime | None:
+    """The first occurrence strictly after ``after``, or None when the series is over."""
+    zone = as_zone(tz)
+    if rrule is None:
+        return start.astimezone(zone) if start > after else None
+    for occurrence in _occurrences_from(start, rrule, zone, max(after, start)):
+        if occurrence > after:
+            return occurrence
+    return None
+
+
+def occurrences_between(
+    start: datetime, rrule: str | None, tz: str | ZoneInfo, begin: datetime, end: datetime
+) -> list[datetime]:
+    """Every occurrence in the half-open window ``[begin, end)``."""
+    zone = as_zone(tz)
+    if rrule is None:
+        return [start.astimezone(zone)] if begin <= start < end else []
+    found: list[datetime] = []
+    for occurrence in _occurrences_from(start, rrule, zone, max(begin, start)):
+        if occurrence >= end:
+            break
+        if occurrence >= begin:
+            found.append(occurrence)
+    return found
+
+
+def _rule_parts(rrule: str) -> dict[str, str]:
+    parts: dict[str, str] = {}
+    for item in rrule.upper().split(";"):
+        key, _, value = item.partition("=")
+        parts[key.strip()] = value.strip()
+    return parts
+
+
+def _weekday_name(lang: str, code: str) -> str:
+    return t(lang, f"when.weekday_{_WEEKDAY_CODES.index(code)}")
+
+
+def _ordinal(lang: str, number: int) -> str:
+    if number == -1:
+        return t(lang, "when.ordinal_last")
+    return t(lang, "when.ordinal", n=number, suffix=_english_suffix(number))
+
+
+def _english_suffix(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+def _join(lang: str, items: list[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return t(lang, "when.list_sep").join(items[:-1]) + t(lang, "when.list_last") + items[-1]
+
+
+def _pattern(parts: dict[str, str], local_start: datetime, lang: str) -> str:
+    """The repeating part of the wording, e.g. 毎月第2火曜日 / every 2nd Tuesday."""
+    freq = parts.get("FREQ", "")
+    interval = int(parts.get("INTERVAL", "1") or "1")
+    byday = [code for code in parts.get("BYDAY", "").split(",") if code]
+    monthday = parts.get("BYMONTHDAY", "")
+    if freq == "DAILY":
+        if interval == 1:
+            return t(lang, "when.every_day")
+        return t(lang, "when.every_n_days", n=interval)
+    if freq == "WEEKLY":
+        codes = byday or [_WEEKDAY_CODES[local_start.weekday()]]
+        if tuple(codes) == _WORKDAYS and interval == 1:
+            return t(lang, "when.every_workday")
+        days = _join(lang, [_weekday_name(lang, code) for code in codes])
+        if interval == 1:
+            return t(lang, "when.every_week", days=days)
+        if interval == 2:
+            return t(lang, "when.every_other_week", days=days)
+        return t(lang, "when.every_n_weeks", n=interval, days=days)
+    if freq == "MONTHLY":
+        matched = _NTH_WEEKDAY.match(byday[0]) if byday else None
+        if matched and matched.group(1):
+            nth = _ordinal(lang, int(matched.group(1)))
+            return t(lang, "when.every_month_nth", nth=nth, day=_weekday_name(lang, matched[2]))
+        day = int(monthday) if monthday else local_start.day
+        if day == -1:
+            return t(lang, "when.every_month_last_day")
+        return t(lang, "when.every_month_day", day=day, suffix=_english_suffix(day))
+    if freq == "YEARLY":
+        return t(lang, "when.every_year", date=_date(lang, local_start))
+    return t(lang, "when.repeating")
+
+
+def _date(lang: str, local: datetime) -> str:
+    month_name = t(lang, f"when.month_{local.month}")
+    return t(lang, "when.date", month=local.month, day=local.day, month_name=month_name)
+
+
+def _short_date(lang: str, local: datetime) -> str:
+    weekday = t(lang, f"when.weekday_short_{local.weekday()}")
+    return t(lang, "when.short_date", date=_date(lang, local), weekday=weekday)
+
+
+def describe(start: datetime, rrule: str | None, lang: str, tz: str | ZoneInfo) -> str:
+    """Human wording of a reminder's schedule in ``lang``; ``start`` is shown as the next date."""
+    local = start.astimezone(as_zone(tz))
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    if rrule is None:
+        return t(lang, "when.one_off", date=_short_date(lang, local), year=local.year, time=clock)
+    pattern = _pattern(_rule_parts(rrule), local, lang)
+    return t(lang, "when.recurring", pattern=pattern, time=clock, next=_short_date(lang, local))

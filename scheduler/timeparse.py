@@ -1,0 +1,1131 @@
+"""Turn the ``<when>`` part of a reminder command into a start time, an RRULE and a title.
+
+Japanese and English are read by regular expressions over a normalised copy of the text (NFKC,
+lower case, kanji and English number words turned into digits); every normalised character
+remembers where it came from, so the title is cut out of the text exactly as the user wrote it.
+
+Conventions (documented here because users and tests rely on them):
+- A bare hour is read on the 24-hour clock (``7時`` / ``at 7`` is 07:00) unless a part of the day
+  says otherwise (午後, 夜, pm, in the evening ...).
+- A time with no date is its next occurrence strictly after now (today, else tomorrow).
+- A date with no year is the next such date that is not in the past.
+- A date with no time of day (``12月10日``, ``明日``, ``3日後``) is at 09:00 (``DEFAULT_HOUR``): a
+  deadline or meeting on a day is best announced at the start of the working day. A part of the
+  day without a clock time (``明日の夜``) uses ``PART_DEFAULT_HOURS``.
+- Offsets in minutes or hours (``30分後``, ``in 2 hours``) are exact: now plus the offset.
+- ``次の月曜`` / ``next Monday`` is the coming Monday after today; ``来週月曜`` is Monday of the
+  next calendar week (weeks start on Monday).
+- A range (``15時から17時``, ``3pm-5pm``) starts at its first time.
+- Recurrences start at their first occurrence strictly after now.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from scheduler.recurrence import as_zone, localize, next_occurrence
+from texts import t
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_HOUR = 9
+PART_DEFAULT_HOURS: dict[str, int] = {
+    "morning": 9,
+    "am": 9,
+    "lunch": 12,
+    "pm": 15,
+    "evening": 18,
+    "night": 20,
+    "late": 24,
+}
+ERROR_CODES = ("empty", "no_time", "past", "invalid_date", "invalid_time")
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_WORKDAYS = (0, 1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class ParsedWhen:
+    start: datetime | None
+    rrule: str | None
+    title: str
+    error: str | None
+
+
+def error_message(code: str, lang: str) -> str:
+    """What was wrong with the ``<when>`` text, with an example that works, in ``lang``."""
+    return t(lang, f"when.error.{code}")
+
+
+# ---------------------------------------------------------------- normalisation
+
+_KANJI_DIGITS = {
+    "〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}  # fmt: skip
+_KANJI_NUMBER = re.compile(
+    r"[〇零一二三四五六七八九十百]+"
+    r"(?=\s*(?:時|分|日(?!中)|月|年|週|秒|ヶ月|か月|カ月|ヵ月|ケ月|箇月))"
+    r"|(?<=第)[一二三四五]"
+)
+_EN_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_EN_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+    "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_EN_NUMBER_WORD = "|".join(sorted([*_EN_UNITS, *_EN_TENS, *_EN_ORDINALS], key=len, reverse=True))
+_EN_NUMBER_RUN = re.compile(rf"\b(?:{_EN_NUMBER_WORD})(?:[\s-]+(?:{_EN_NUMBER_WORD}))*\b")
+_MONTH_WORD = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+# A lone ordinal word is a date only next to a month or after "the" ("the first meeting" aside).
+_ORDINAL_CONTEXT = re.compile(rf"(?:\b{_MONTH_WORD}\.?|\bthe)\s*$")
+
+
+@dataclass
+class _Text:
+    """Normalised text plus, for each of its characters, the index of its source character."""
+
+    value: str
+    origin: list[int]
+
+    def substitute(
+        self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str | None]
+    ) -> _Text:
+        parts: list[str] = []
+        origin: list[int] = []
+        position = 0
+        for match in pattern.finditer(self.value):
+            new = replace(match)
+            if new is None:
+                continue
+            parts.append(self.value[position : match.start()])
+            origin.extend(self.origin[position : match.start()])
+            parts.append(new)
+            first, last = self.origin[match.start()], self.origin[match.end() - 1]
+            origin.extend([first] * (len(new) - 1) + [last])
+            position = match.end()
+        parts.append(self.value[position:])
+        origin.extend(self.origin[position:])
+        return _Text("".join(parts), origin)
+
+
+def _kanji_value(numeral: str) -> int:
+    if not any(unit in numeral for unit in "十百"):
+        return int("".join(str(_KANJI_DIGITS[char]) for char in numeral))
+    total = current = 0
+    for char in numeral:
+        if char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = current * 10 + _KANJI_DIGITS[char]
+    return total + current
+
+
+def _english_numbers(run: str, before: str) -> str | None:
+    """``eight forty`` -> ``8:40``, ``twenty fourth`` -> ``24th``, ``seven`` -> ``7``."""
+    words = re.split(r"[\s-]+", run)
+    numbers: list[tuple[int, bool]] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word in _EN_TENS and 1 <= _EN_UNITS.get(following, 0) <= 9:
+            numbers.append((_EN_TENS[word] + _EN_UNITS[following], False))
+            index += 2
+            continue
+        if word in _EN_TENS and 1 <= _EN_ORDINALS.get(following, 0) <= 9:
+            numbers.append((_EN_TENS[word] + _EN_ORDINALS[following], True))
+            index += 2
+            continue
+        if word in _EN_ORDINALS:
+            numbers.append((_EN_ORDINALS[word], True))
+        else:
+            numbers.append((_EN_UNITS.get(word, _EN_TENS.get(word, 0)), False))
+        index += 1
+    lone_ordinal = len(words) == 1 and numbers[0][1]
+    if lone_ordinal and (words[0] == "second" or not _ORDINAL_CONTEXT.search(before)):
+        return None
+    pieces: list[str] = []
+    index = 0
+    while index < len(numbers):
+        value, ordinal = numbers[index]
+        following = numbers[index + 1] if index + 1 < len(numbers) else None
+        if following and not ordinal and not following[1] and value <= 24 and following[0] < 60:
+            pieces.append(f"{value}:{following[0]:02d}")
+            index += 2
+            continue
+        pieces.append(f"{value}{'th' if ordinal else ''}")
+        index += 1
+    return " ".join(pieces)
+
+
+def _normalise(text: str) -> _Text:
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for folded in unicodedata.normalize("NFKC", char).lower():
+            chars.append("~" if folded in "〜～" else folded)
+            origin.append(index)
+    normal = _Text("".join(chars), origin)
+    normal = normal.substitute(_KANJI_NUMBER, lambda m: str(_kanji_value(m.group())))
+    return normal.substitute(
+        _EN_NUMBER_RUN, lambda m: _english_numbers(m.group(), normal.value[: m.start()])
+    )
+
+
+# ---------------------------------------------------------------- tokens
+
+
+@dataclass
+class _Token:
+    kind: str  # date, dom, reldate, weekday, nth, time, offset, every, part, shift, error
+    start: int = 0
+    end: int = 0
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    days: int | None = None
+    weekdays: tuple[int, ...] = ()
+    week_mode: str | None = None  # coming, next, this_week, week+1, week+2
+    nth: int | None = None
+    hour: int | None = None
+    minute: int = 0
+    part: str | None = None
+    explicit_meridiem: bool = False
+    range_head: bool = False
+    delta: timedelta | None = None
+    calendar_delta: relativedelta | None = None
+    freq: str | None = None
+    interval: int = 1
+    recurring: bool = False
+    error: str | None = None
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+_Builder = Callable[[re.Match[str], str], "_Token | None"]
+
+_JA_WD = "月火水木金土日"
+_EN_WD = (
+    r"(?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?"
+    r"|mon|tues|tue|weds|wed|thurs|thur|thu|fri|sat|sun)"
+)
+_EN_WD_PREFIX = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6}
+_AMPM = r"(?:\s*\.?\s*(?P<ap>[ap])\s*\.?\s*m\b\.?|(?P<ap1>[ap])(?![a-z])\.?)"
+_JA_PART_WORDS = {
+    "午前": "am", "午後": "pm", "早朝": "morning", "朝方": "morning", "明け方": "morning",
+    "朝": "morning", "夕方": "evening", "夕刻": "evening", "夕": "evening",
+    "真夜中": "late", "夜中": "late", "深夜": "late", "未明": "late", "夜": "night", "晩": "night",
+    "昼食時": "lunch", "お昼": "lunch", "昼": "lunch", "日中": "lunch", "am": "am", "pm": "pm",
+}  # fmt: skip
+_JA_PART = "|".join(sorted(_JA_PART_WORDS, key=len, reverse=True))
+_EN_PART_WORDS = {
+    "morning": "morning", "afternoon": "pm", "evening": "evening", "night": "night",
+    "lunchtime": "lunch", "lunch time": "lunch", "lunch": "lunch", "midnight": "late",
+}  # fmt: skip
+_TIME_SUFFIX = (
+    r"(?:\s*(?:ごろ|頃|ころ|ぐらい|くらい|位|ちょうど|丁度|きっかり|かっきり|ジャスト|すぎ|過ぎ"
+    r"|-?ish\b|sharp\b))*"
+)
+_UNIT_MINUTES = {"分": 1, "時間": 60}
+
+
+def _meridiem(match: re.Match[str]) -> str | None:
+    letter = match.group("ap") or match.group("ap1")
+    return f"{letter}m" if letter else None
+
+
+def _prefix_part(prefix: str | None) -> str | None:
+    """The part of the day named in front of a clock time; 午前/午後 beat 朝/夜."""
+    if not prefix:
+        return None
+    words = re.findall(_JA_PART, prefix)
+    for meridiem in ("am", "pm"):
+        if any(_JA_PART_WORDS[word] == meridiem for word in words):
+            return meridiem
+    return _JA_PART_WORDS[words[-1]] if words else None
+
+
+def _clock(hour: int, minute: int, part: str | None, explicit: bool = False) -> _Token:
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        return _Token("error", error="invalid_time")
+    if explicit and part in ("am", "pm") and hour > 12:
+        part = None  # 午後15時: already on the 24-hour clock
+    return _Token("time", hour=hour, minute=minute, part=part, explicit_meridiem=explicit)
+
+
+def _ja_time(match: re.Match[str], _: str) -> _Token:
+    hour = int(match["hour"])
+    minute = 30 if match["half"] else int(match["minute"] or 0)
+    part = _meridiem(match) or _prefix_part(match["prefix"])
+    token = _clock(hour, minute, part, explicit=part in ("am", "pm"))
+    if match["before"] and token.kind == "time" and token.hour is not None:
+        moment = datetime.combine(date.min, time()) + timedelta(hours=hour, minutes=-minute)
+        token.hour, token.minute = moment.hour, moment.minute
+    return token
+
+
+def _colon_time(match: re.Match[str], _: str) -> _Token:
+    part = _meridiem(match) or _prefix_part(match.group("prefix"))
+    return _clock(int(match["hour"]), int(match["minute"]), part, part in ("am", "pm"))
+
+
+def _ampm_time(match: re.Match[str], _: str) -> _Token:
+    return _clock(int(match["hour"]), int(match["minute"] or 0), _meridiem(match), True)
+
+
+def _bare_hour(match: re.Match[str], _: str) -> _Token | None:
+    token = _clock(int(match["hour"]), int(match.groupdict().get("minute") or 0), None)
+    token.range_head = bool(match.groupdict().get("range"))
+    return token
+
+
+def _relative_clock(match: re.Match[str], _: str) -> _Token | None:
+    """half past 8, a quarter to 7, 20 minutes past 5, 3 mins to 5:30."""
+    amount = match["amount"]
+    if amount.isdigit() and not match["unit"] and match["dir"] != "past":
+        return None
+    minutes = {"half": 30, "quarter": 15}.get(amount.split()[-1], 0)
+    if amount.endswith("quarters"):
+        minutes = 15 * int(amount.split()[0])
+    elif not minutes:
+        minutes = int(amount)
+    hour, base_minute = int(match["hour"]), int(match["minute"] or 0)
+    sign = -1 if match["dir"] in ("to", "before", "till") else 1
+    moment = datetime.combine(date.min, time()) + timedelta(
+        days=1, hours=hour, minutes=base_minute + sign * minutes
+    )
+    return _clock(moment.hour, moment.minute, _meridiem(match), bool(_meridiem(match)))
+
+
+def _fixed_time(hour: int) -> _Builder:
+    return lambda match, _: _Token("time", hour=hour, explicit_meridiem=True)
+
+
+def _offset(amounts: list[tuple[float, str]]) -> _Token:
+    """Minutes and hours make an exact offset; days and longer alone name a calendar day."""
+    exact = timedelta()
+    calendar_delta = relativedelta()
+    has_clock_unit = False
+    for value, unit in amounts:
+        if unit in ("minute", "hour"):
+            exact += timedelta(minutes=value * (60 if unit == "hour" else 1))
+            has_clock_unit = True
+        elif unit in ("day", "week"):
+            exact += timedelta(days=value * (7 if unit == "week" else 1))
+            calendar_delta += relativedelta(days=round(value * (7 if unit == "week" else 1)))
+        else:
+            calendar_delta += (
+                relativedelta(months=int(value))
+                if unit == "month"
+                else relativedelta(years=int(value))
+            )
+    return _Token("offset", delta=exact if has_clock_unit else None, calendar_delta=calendar_delta)
+
+
+_JA_UNITS = {
+    "分": "minute", "時間": "hour", "日": "day", "週間": "week", "週": "week",
+    "ヶ月": "month", "か月": "month", "カ月": "month", "ヵ月": "month", "ケ月": "month",
+    "箇月": "month", "年": "year",
+}  # fmt: skip
+
+
+def _ja_offset(match: re.Match[str], _: str) -> _Token | None:
+    post, pre = match["post"], match["pre"]
+    unit = _JA_UNITS[match["u1"]]
+    quick = post == "で" and unit in ("minute", "hour")
+    if not (pre or quick or post in ("後", "先", "経ったら", "たったら", "以内")):
+        return None
+    amounts = [(float(match["n1"]) + (0.5 if match["h1"] else 0), unit)]
+    if match["n2"]:
+        amounts.append((float(match["n2"]) + (0.5 if match["h2"] else 0), _JA_UNITS[match["u2"]]))
+    return _offset(amounts)
+
+
+_EN_DURATION_PART = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?|an?|half\s+an?|a\s+half)\s*"
+    r"(?P<u>minutes?|mins?|min|hours?|hrs?|hr|h|days?|weeks?|wks?|months?|years?)\b"
+    r"(?P<half>\s+and\s+a\s+half)?"
+)
+
+
+def _en_offset(match: re.Match[str], _: str) -> _Token:
+    amounts: list[tuple[float, str]] = []
+    for part in _EN_DURATION_PART.finditer(match["dur"]):
+        number = part["n"]
+        value = 0.5 if number.startswith("half") else 1.0 if number[0] == "a" else float(number)
+        if number == "a half":
+            value = 0.5
+        if part["half"]:
+            value += 0.5
+        unit = part["u"]
+        name = {"m": "minute", "h": "hour", "d": "day", "w": "week", "y": "year"}[unit[0]]
+        if unit.startswith("mo"):
+            name = "month"
+        elif unit.startswith("mi"):
+            name = "minute"
+        amounts.append((value, name))
+    return _offset(amounts)
+
+
+def _date_token(year: int | None, month: int, day: int) -> _Token:
+    last_day = calendar.monthrange(year if year else 2024, month)[1] if 1 <= month <= 12 else 0
+    if not 1 <= day <= last_day:
+        return _Token("error", error="invalid_date")
+    return _Token("date", year=year, month=month, day=day)
+
+
+_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
+
+
+def _era_date(match: re.Match[str], _: str) -> _Token:
+    era_year = 1 if match["n"] == "元" else int(match["n"])
+    return _date_token(_ERAS[match["era"]] + era_year, int(match["m"]), int(match["d"]))
+
+
+def _ymd(match: re.Match[str], _: str) -> _Token:
+    year = match.groupdict().get("y")
+    return _date_token(int(year) if year else None, int(match["m"]), int(match["d"]))
+
+
+_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _en_date(match: re.Match[str], _: str) -> _Token:
+    month = _EN_MONTHS.index(match["mon"][:3]) + 1
+    year = match["y"]
+    return _date_token(int(year) if year else None, month, int(match["d"]))
+
+
+def _invalid_month(match: re.Match[str], _: str) -> _Token | None:
+    month = int(match["m"])
+    return _Token("error", error="invalid_date") if not 1 <= month <= 12 else None
+
+
+def _dom(match: re.Match[str], _: str) -> _Token | None:
+    day = int(match["d"])
+    if not 1 <= day <= 31:
+        return _Token("error", error="invalid_date")
+    return _Token("dom", day=day)
+
+
+def _month_end(match: re.Match[str], _: str) -> _Token:
+    return _Token("dom", day=-1)
+
+
+_RELDAYS = {
+    "今日": 0, "本日": 0, "きょう": 0, "明日": 1, "あした": 1, "あす": 1, "翌日": 1,
+    "明後日": 2, "あさって": 2, "明々後日": 3, "明明後日": 3, "しあさって": 3,
+    "今夜": 0, "今晩": 0, "今宵": 0, "今朝": 0, "明朝": 1, "明晩": 1,
+    "昨日": -1, "きのう": -1, "一昨日": -2, "おととい": -2,
+    "today": 0, "tonight": 0, "tonite": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1,
+}  # fmt: skip
+_RELDAY_PARTS = {
+    "今夜": "night", "今晩": "night", "今宵": "night", "今朝": "morning", "明朝": "morning",
+    "明晩": "night", "tonight": "night", "tonite": "night",
+}  # fmt: skip
+
+
+def _reldate(match: re.Match[str], _: str) -> _Token:
+    word = match["word"]
+    days = 2 if "after" in word else _RELDAYS.get(word, 0)
+    part = _RELDAY_PARTS.get(word)
+    if word in ("this", "next"):
+        days = 0 if word == "this" else 1
+    tail = match.groupdict().get("part")
+    if tail:
+        part = _EN_PART_WORDS[tail]
+    return _Token("reldate", days=days, part=part)
+
+
+def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
+    listed = match["list"]
+    before = text[: match.start()].rstrip(" の")
+    inside_parens = before.endswith("(") or text[match.end() : match.end() + 1] == ")"
+    explicit = "曜" in listed or match["mod"] or inside_parens or "・" in listed
+    if not explicit and not re.search(r"(?:毎週|隔週|週)$", before):
+        return None
+    days = tuple(
+        dict.fromkeys(
+            _JA_WD.index(char) for char in re.findall(rf"([{_JA_WD}])(?:曜日?)?", listed)
+        )
+    )
+    mode = {
+        "来週": "week+1", "翌週": "week+1", "再来週": "week+2", "今週": "this_week",
+        "次の": "next", "次回": "next", "次回の": "next", "今度の": "next",
+    }.get(match["mod"] or "")  # fmt: skip
+    return _Token("weekday", weekdays=days, week_mode=mode)
+
+
+def _en_weekdays(match: re.Match[str], _: str) -> _Token:
+    items = re.findall(_EN_WD, match["list"])
+    days = tuple(dict.fromkeys(_EN_WD_PREFIX[item[:2]] for item in items))
+    plural = any(item.endswith("days") for item in items)
+    modifier = (match["mod"] or "").split()
+    mode = None
+    if match["nextweek"] or modifier[:2] == ["next", "week"]:
+        mode = "week+1"
+    elif modifier and modifier[0] == "next":
+        mode = "next"
+    return _Token("weekday", weekdays=days, week_mode=mode, recurring=plural)
+
+
+_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
+
+
+def _nth_weekday(match: re.Match[str], _: str) -> _Token:
+    raw = match["n"] or ""
+    nth = int(raw) if raw.isdigit() else _ORDINAL_WORDS.get(raw, -1)
+    day_text = match["wd"]
+    weekday = _JA_WD.index(day_text) if day_text in _JA_WD else _EN_WD_PREFIX[day_text[:2]]
+    scope = match.groupdict().get("scope") or ""
+    token = _Token("nth", nth=nth, weekdays=(weekday,), recurring=scope in ("every", "each"))
+    if scope == "next":
+        token.calendar_delta = relativedelta(months=1)
+    return token
+
+
+def _shift(match: re.Match[str], _: str) -> _Token:
+    word = match.group().replace(" ", "")
+    months = {"今月": 0, "来月": 1, "再来月": 2, "thismonth": 0, "nextmonth": 1}.get(word)
+    if months is not None:
+        return _Token("shift", calendar_delta=relativedelta(months=months), extra={"month": 1})
+    years = 1 if word in ("来年", "nextyear") else 0
+    return _Token("shift", calendar_delta=relativedelta(years=years), extra={"year": 1})
+
+
+def _part(match: re.Match[str], _: str) -> _Token:
+    word = re.sub(r"\s+", " ", match["word"])
+    part = _JA_PART_WORDS.get(word) or _EN_PART_WORDS[word.rstrip("s")]
+    plural = word.endswith("s") and word.rstrip("s") in _EN_PART_WORDS
+    return _Token("part", part=part, recurring=plural, freq="DAILY" if plural else None)
+
+
+_JA_EVERY = {
+    "毎日": ("DAILY", None), "日々": ("DAILY", None), "各日": ("DAILY", None),
+    "毎朝": ("DAILY", "morning"), "各朝": ("DAILY", "morning"), "毎晩": ("DAILY", "night"),
+    "毎夜": ("DAILY", "night"), "各晩": ("DAILY", "night"), "毎夕": ("DAILY", "evening"),
+    "毎昼": ("DAILY", "lunch"), "毎午前": ("DAILY", "am"), "各午前": ("DAILY", "am"),
+    "毎午後": ("DAILY", "pm"), "各午後": ("DAILY", "pm"), "毎週": ("WEEKLY", None),
+    "毎月": ("MONTHLY", None), "毎年": ("YEARLY", None), "隔週": ("WEEKLY", None),
+    "隔月": ("MONTHLY", None), "隔日": ("DAILY", None), "隔年": ("YEARLY", None),
+}  # fmt: skip
+_EN_EVERY_UNITS = {
+    "day": "DAILY", "days": "DAILY", "morning": "DAILY", "afternoon": "DAILY",
+    "evening": "DAILY", "night": "DAILY", "week": "WEEKLY", "weeks": "WEEKLY",
+    "month": "MONTHLY", "months": "MONTHLY", "year": "YEARLY", "years": "YEARLY",
+}  # fmt: skip
+_EN_EVERY_WORDS = {
+    "daily": ("DAILY", 1), "everyday": ("DAILY", 1), "nightly": ("DAILY", 1),
+    "weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY", 2), "fortnightly": ("WEEKLY", 2),
+    "monthly": ("MONTHLY", 1), "yearly": ("YEARLY", 1), "annually": ("YEARLY", 1),
+}  # fmt: skip
+
+
+def _ja_every(match: re.Match[str], _: str) -> _Token:
+    word = match["word"]
+    if word.startswith("平日") or word == "毎平日":
+        token = _Token("every", freq="WEEKLY", weekdays=_WORKDAYS, recurring=True)
+        for key, (_freq, part) in _JA_EVERY.items():
+            if word.endswith(key):
+                token.part = part
+        return token
+    if match["n"]:
+        unit = {"日": "DAILY", "週": "WEEKLY", "週間": "WEEKLY"}.get(match["unit"], "MONTHLY")
+        step = int(match["n"]) + (1 if match["kind"] == "おき" else 0)
+        return _Token("every", freq=unit, interval=step, recurring=True)
+    if word in ("ごと", "ごとに", "毎"):
+        return _Token("every", freq="WEEKLY", recurring=True)
+    freq, part = _JA_EVERY[word]
+    return _Token("every", freq=freq, part=part, interval=2 if word[0] == "隔" else 1,
+                  recurring=True)  # fmt: skip
+
+
+def _en_every(match: re.Match[str], _: str) -> _Token:
+    word = match["word"]
+    if word in _EN_EVERY_WORDS:
+        freq, interval = _EN_EVERY_WORDS[word]
+        part = "night" if word == "nightly" else None
+        return _Token("every", freq=freq, interval=interval, part=part, recurring=True)
+    if re.search(r"weekday|workday|business", word):
+        return _Token("every", freq="WEEKLY", weekdays=_WORKDAYS, recurring=True)
+    interval = 2 if match["other"] else int(match["n"] or 1)
+    unit = match["unit"]
+    if unit is None:
+        return _Token("every", interval=interval, recurring=True)
+    part = _EN_PART_WORDS.get(unit) if unit not in ("day", "days") else None
+    return _Token(
+        "every", freq=_EN_EVERY_UNITS[unit], interval=interval, part=part, recurring=True
+    )
+
+
+def _rule(pattern: str, build: _Builder) -> tuple[re.Pattern[str], _Builder]:
+    return re.compile(pattern), build
+
+
+_PARTICLE = r"\s*[のは、,]?\s*"
+_JA_PREFIX = rf"(?P<prefix>(?:(?:{_JA_PART}){_PARTICLE})*)"
+_EN_HOUR_STOP = (
+    r"(?![\d:/.]|\s*(?:st|nd|rd|th|%|minutes?|mins?|hours?|hrs?|days?|weeks?|months?"
+    r"|years?|people|persons?|pages?|times|of)\b)"
+)
+
+# Rules claim text in this order; a later rule never matches inside an earlier match.
+_RULES: list[tuple[re.Pattern[str], _Builder]] = [
+    # offsets: 1時間後, 2時間半後, 1日と2時間後, in 30 minutes, 1 day 2 hours later
+    _rule(
+        r"(?P<pre>今から|いまから|今より|あと|後)?\s*(?<![\d時:.])(?P<n1>\d+(?:\.\d+)?)\s*"
+        r"(?P<u1>分(?!前)|時間|日|週間|週|ヶ月|か月|カ月|ヵ月|ケ月|箇月|年)(?P<h1>半)?"
+        r"(?:\s*と?\s*(?P<n2>\d+)\s*(?P<u2>時間|分)(?P<h2>半)?)?"
+        r"\s*(?P<post>後|先|経ったら|たったら|以内|で)?",
+        _ja_offset,
+    ),
+    _rule(
+        r"\b(?:in|within|after)\s+(?:about\s+|around\s+|another\s+|just\s+)?"
+        r"(?P<dur>(?:(?:\d+(?:\.\d+)?|an?|half\s+an?)\s*(?:minutes?|mins?|min|hours?|hrs?|hr|h"
+        r"|days?|weeks?|wks?|months?|years?)\b(?:\s+and\s+a\s+half)?(?:\s*,?\s*(?:and\s+)?)?)+)"
+        r"(?:\s*(?:from\s+now|later|time))?",
+        _en_offset,
+    ),
+    _rule(
+        r"(?P<dur>(?:(?:\d+(?:\.\d+)?|an?|half\s+an?)\s*(?:minutes?|mins?|min|hours?|hrs?|hr|h"
+        r"|days?|weeks?|wks?|months?|years?)\b(?:\s+and\s+a\s+half)?(?:\s*,?\s*(?:and\s+)?)?)+)"
+        r"\s*(?:from\s+now|later|hence)\b",
+        _en_offset,
+    ),
+    # recurrence markers
+    _rule(
+        r"(?P<word>平日(?:の)?(?:毎朝|毎日|毎晩|毎夕)?|毎平日|毎日|日々|各日|毎朝|各朝|毎晩|毎夜"
+        r"|各晩|毎夕|毎昼|毎午前|各午前|毎午後|各午後|毎週|隔週|毎月|隔月|毎年|隔日|隔年"
+        r"|(?P<n>\d+)\s*(?P<unit>日|週間|週|か月|ヶ月|カ月|ヵ月)\s*(?P<kind>ごと|おき|毎)に?"
+        r"|(?<=曜)(?:ごとに|ごと)|(?<=曜日)(?:ごとに|ごと))",
+        _ja_every,
+    ),
+    _rule(
+        r"\b(?P<word>daily|everyday|nightly|weekly|biweekly|fortnightly|monthly|yearly|annually"
+        r"|(?:on\s+)?(?:weekdays|workdays)"
+        r"|(?:every|each)\s+(?:other\s+|2nd\s+|second\s+)?(?:weekday|workday|business\s+day)"
+        r"|(?:every|each)(?:\s+(?P<other>other))?(?:\s+(?P<n>\d+))?"
+        r"(?:\s+(?P<unit>days?|morning|afternoon|evening|night|weeks?|months?|years?))?)\b",
+        _en_every,
+    ),
+    # dates
+    _rule(
+        r"(?P<era>令和|平成|昭和)\s*(?P<n>\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日",
+        _era_date,
+    ),
+    _rule(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日", _ymd),
+    _rule(r"(?<![\d.])(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?!\d)", _ymd),
+    _rule(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)", _ymd),
+    _rule(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?!\d)", _ymd),
+    _rule(
+        r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+        rf"(?:\s*\(\s*[{_JA_WD}](?:曜日?)?\s*\)|\s*[{_JA_WD}]曜日?)?",
+        _ymd,
+    ),
+    _rule(
+        r"(?<![\d/:.])(?P<m>\d{1,2})\s*/\s*(?P<d>\d{1,2})(?![\d/])"
+        rf"(?:\s*\(\s*[{_JA_WD}](?:曜日?)?\s*\)|\s*\(\s*{_EN_WD}\.?\s*\))?",
+        _ymd,
+    ),
+    _rule(
+        rf"\b(?P<mon>{_MONTH_WORD})\b\.?\s*(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
+        r"(?!\s*(?::|[ap]\.?m\b|o'?clock))(?:,?\s*(?P<y>\d{4})\b)?",
+        _en_date,
+    ),
+    _rule(
+        r"(?<![\d.:])(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s*(?:of\s+)?"
+        rf"(?P<mon>{_MONTH_WORD})\b\.?(?:,?\s*(?P<y>\d{{4}})\b)?",
+        _en_date,
+    ),
+    # n-th weekday of a month
+    _rule(rf"(?:第\s*(?P<n>\d)|(?P<last>最終|最後の))\s*(?P<wd>[{_JA_WD}])曜日?", _nth_weekday),
+    _rule(
+        r"\b(?:the\s+)?(?P<n>[1-5](?=st|nd|rd|th)|first|second|third|fourth|fifth|last)"
+        rf"(?:st|nd|rd|th)?\s+(?P<wd>{_EN_WD})\b"
+        r"(?:\s+(?:of|in)\s+(?:the\s+)?(?P<scope>every|each|this|next|the)?\s*month)?",
+        _nth_weekday,
+    ),
+    # relative days
+    _rule(
+        r"(?P<word>明々後日|明明後日|しあさって|明後日|あさって|明日|あした|あす|翌日|今日|本日|きょう"
+        r"|今夜|今晩|今宵|今朝|明朝|明晩|一昨日|おととい|昨日|きのう)",
+        _reldate,
+    ),
+    _rule(
+        r"\b(?:the\s+)?(?P<word>day\s+after\s+tomorrow|tomorrow|tmrw|tmr|today|tonight|tonite"
+        r"|yesterday|this|next)\b"
+        r"(?:\s+(?P<part>morning|afternoon|evening|night))?",
+        lambda m, text: (
+            None if m["word"] in ("this", "next") and not m["part"] else _reldate(m, text)
+        ),
+    ),
+    # clock times
+    _rule(
+        r"\b(?:(?P<from>from|between)\s+)?(?<![\d:./-])(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?"
+        r"\s*(?P<range>-|–|~|to|till|until|and)\s*"
+        r"(?=\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s*m?\b|in\s+the|o'?clock))",
+        _bare_hour,
+    ),
+    _rule(
+        r"\b(?P<amount>half|(?:a\s+)?quarter|\d\s+quarters|\d{1,2})\s*(?P<unit>minutes?|mins?|min)?\s+"
+        r"(?P<dir>past|after|to|before|till)\s+(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?"
+        rf"(?:{_AMPM})?(?:\s*o'?\s*clock)?",
+        _relative_clock,
+    ),
+    _rule(
+        rf"{_JA_PREFIX}(?<![\d:/.])(?P<hour>\d{{1,2}})\s*:\s*(?P<minute>\d{{2}})(?![\d:])"
+        rf"(?:{_AMPM})?{_TIME_SUFFIX}",
+        _colon_time,
+    ),
+    _rule(
+        rf"(?<![\d:/.])(?P<hour>\d{{1,2}})\s*(?:\.(?=\d{{2}}\s*[ap])|h)\s*(?P<minute>\d{{2}})"
+        rf"(?!\d)(?:{_AMPM})?",
+        _ampm_time,
+    ),
+    _rule(rf"(?<![\d:/.])(?P<hour>\d{{1,2}})(?P<minute>\d{{2}})\s*{_AMPM}", _ampm_time),
+    _rule(
+        rf"(?<![\d:/.])(?P<hour>\d{{1,2}})(?P<minute>)\s*{_AMPM}(?:\s*o'?\s*clock)?{_TIME_SUFFIX}",
+        _ampm_time,
+    ),
+    _rule(
+        rf"{_JA_PREFIX}(?P<hour>\d{{1,3}})\s*時(?!間)\s*(?:(?P<half>半)|(?P<minute>\d{{1,3}})\s*分)?"
+        rf"(?P<before>(?<=分)前)?(?:{_AMPM})?{_TIME_SUFFIX}",
+        _ja_time,
+    ),
+    _rule(r"(?<![\d:/.])(?P<hour>\d{1,2})\s*(?:o'?\s*clock|-?ish\b)", _bare_hour),
+    _rule(r"(?:正午|お昼の?12時)|\b(?:12\s+)?(?:noon|mid-?\s?day)(?:ish)?\b", _fixed_time(12)),
+    _rule(r"真夜中|\b(?:12\s+)?mid-?\s?night\b", _fixed_time(0)),
+    _rule(
+        r"\b(?:at|around|about|by|from|circa|till|until|between|approximately)\s+"
+        rf"(?P<hour>\d{{1,2}}){_EN_HOUR_STOP}",
+        _bare_hour,
+    ),
+    _rule(
+        r"(?<![\d:./])(?P<hour>\d{1,2})\s*,?\s*(?=(?:in\s+the\s+)?(?:morning|afternoon|evening"
+        r"|night)\b|tonight|this\s+(?:morning|afternoon|evening)|lunchtime)",
+        _bare_hour,
+    ),
+    # day of month, month end
+    _rule(
+        r"(?<![\d/])(?<!\d月)(?P<d>\d{1,2})\s*日"
+        r"(?!\s*(?:後|間|前|目|以内|ぶり|連続|中|ごと|おき|分|曜|毎))"
+        rf"(?:\s*\(\s*[{_JA_WD}](?:曜日?)?\s*\))?",
+        _dom,
+    ),
+    _rule(
+        r"月末|末日|(?<=毎月)の?末|\b(?:the\s+)?last\s+day(?:\s+of\s+(?:the\s+)?month)?",
+        _month_end,
+    ),
+    _rule(
+        r"\b(?:on\s+(?:the\s+)?|the\s+|at\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
+        r"(?:\s+of\s+(?:the|every|each)\s+month)?",
+        _dom,
+    ),
+    _rule(
+        r"\b(?:on\s+(?:the\s+)?|the\s+)(?P<d>\d{1,2})\b"
+        r"(?!\s*(?::|\.\d|[ap]\.?m\b|[ap]\b|o'?clock|minutes?|mins?|hours?|hrs?|days?|weeks?"
+        r"|months?|-|~|to\b|and\b|people|of\b))",
+        _dom,
+    ),
+    # weekdays
+    _rule(
+        r"(?P<mod>再来週|来週|翌週|今週|次回の|次回|次の|今度の)?\s*の?\s*"
+        rf"(?P<list>[{_JA_WD}](?:曜日?)?(?:\s*[・、,/と]?\s*[{_JA_WD}](?:曜日?)?)*)",
+        _ja_weekdays,
+    ),
+    _rule(
+        r"(?P<mod>\bnext\s+week(?:'s)?\s+(?:on\s+)?|\bnext\s+|\bthis\s+(?:coming\s+)?|\bcoming\s+"
+        r"|\bon\s+)?"
+        rf"(?P<list>\b{_EN_WD}\b\.?(?:\s*(?:,|and|&|/|or)\s*{_EN_WD}\b\.?)*)"
+        r"(?P<nextweek>\s+(?:of\s+)?next\s+week)?",
+        _en_weekdays,
+    ),
+    # month / year shifts, parts of the day
+    _rule(r"再来月|来月|今月|来年|今年|\b(?:next|this)\s+(?:month|year)\b", _shift),
+    _rule(
+        r"(?P<word>午前|午後|早朝|朝方|明け方|夕方|夕刻|真夜中|夜中|深夜|未明|お昼|昼食時|日中"
+        r"|(?:朝|夜|晩|昼|夕)(?=\s*(?:の|に|、|,|\s|$|\d|から|は)))",
+        _part,
+    ),
+    _rule(
+        r"\b(?:in\s+the\s+|this\s+|at\s+|on\s+|during\s+the\s+)?(?:early\s+|late\s+)?"
+        r"(?P<word>mornings?|afternoons?|evenings?|nights?|lunch\s*time|lunch)\b",
+        _part,
+    ),
+    _rule(r"(?<!\d)(?P<m>\d{1,3})\s*月(?!曜)", _invalid_month),
+]
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _scan(text: str) -> list[_Token]:
+    taken = [False] * len(text)
+    tokens: list[_Token] = []
+    for pattern, build in _RULES:
+        position = 0
+        while match := pattern.search(text, position):
+            begin, end = match.span()
+            position = begin + 1
+            if begin == end or any(taken[begin:end]):
+                continue
+            token = build(match, text)
+            if token is None:
+                continue
+            position = end
+            token.start, token.end = begin, end
+            taken[begin:end] = [True] * (end - begin)
+            tokens.append(token)
+    return sorted(tokens, key=lambda token: token.start)
+
+
+_RANGE_GAP = re.compile(r"^\s*(?:から|~|-|–|to|till|until|and|より)\s*$")
+_RANGE_TAIL = re.compile(r"^\s*(?:までの間|まで|の間|の間に)")
+
+
+def _apply_part(hour: int, part: str | None) -> int:
+    if part == "am":
+        return 0 if hour == 12 else hour
+    if part == "pm":
+        return hour + 12 if hour < 12 else hour
+    if part == "evening":
+        return hour + 12 if 1 <= hour < 12 else hour
+    if part == "night":
+        if hour == 12:
+            return 24
+        return hour + 12 if 5 <= hour < 12 else hour
+    if part == "late":
+        return 24 if hour == 12 else hour
+    if part == "lunch":
+        return hour + 12 if 1 <= hour <= 5 else hour
+    return hour
+
+
+@dataclass
+class _Clock:
+    hour: int
+    minute: int
+    late_night: bool  # 今夜1時: may fall after midnight
+
+
+def _pick_clock(tokens: list[_Token], text: str) -> tuple[_Clock | None, list[_Token]]:
+    """The start time of day and the tokens that were used as range ends."""
+    times = [token for token in tokens if token.kind == "time"]
+    range_ends: list[_Token] = []
+    parts = [token for token in tokens if token.part and token.kind != "time"]
+    if times:
+        head = times[0]
+        if len(times) > 1:
+            tail = times[1]
+            gap = text[head.end : tail.start]
+            if head.range_head or _RANGE_GAP.match(gap):
+                range_ends.append(tail)
+                following = _RANGE_TAIL.match(text[tail.end :])
+                if following:
+                    tail.end += following.end()
+                if head.part is None and not head.explicit_meridiem and tail.part:
+                    tail_hour = _apply_part(tail.hour or 0, tail.part)
+                    candidate = _apply_part(head.hour or 0, tail.part)
+                    if candidate <= tail_hour or tail.part not in ("pm", "evening", "night"):
+                        head.part = tail.part
+        assert head.hour is not None
+        part = head.part
+        if part is None and not head.explicit_meridiem and parts:
+            part = min(parts, key=lambda token: abs(token.start - head.start)).part
+        hour = _apply_part(head.hour, part)
+        late = part in ("night", "late") and hour < 5
+        return _Clock(hour, head.minute, late), range_ends
+    if parts:
+        part_name = parts[0].part or "morning"
+        return _Clock(PART_DEFAULT_HOURS[part_name], 0, False), range_ends
+    return None, range_ends
+
+
+def _first(tokens: list[_Token], kind: str) -> _Token | None:
+    return next((token for token in tokens if token.kind == kind), None)
+
+
+class _Past(Exception):
+    """An explicit date or time that has already gone by."""
+
+
+def _at(day: date, clock: _Clock, zone: ZoneInfo) -> datetime:
+    moment = datetime.combine(day, time()) + timedelta(hours=clock.hour, minutes=clock.minute)
+    return localize(moment, zone)
+
+
+def _nth_weekday_of_month(year: int, month: int, weekday: int, nth: int) -> date | None:
+    days = [
+        day
+        for day in range(1, calendar.monthrange(year, month)[1] + 1)
+        if date(year, month, day).weekday() == weekday
+    ]
+    if nth == -1:
+        return date(year, month, days[-1])
+    return date(year, month, days[nth - 1]) if nth <= len(days) else None
+
+
+def _resolve_date(
+    tokens: list[_Token], clock: _Clock, now: datetime, zone: ZoneInfo
+) -> datetime | None:
+    """The one-off start for the date tokens at ``clock``; None when no date was given."""
+    today = now.date()
+    shift = _first(tokens, "shift")
+    date_token = _first(tokens, "date")
+    if date_token and date_token.month and date_token.day:
+        if date_token.year is not None:
+            start = _at(date(date_token.year, date_token.month, date_token.day), clock, zone)
+            if start <= now:
+                raise _Past
+            return start
+        year = today.year
+        if shift and "year" in shift.extra and shift.calendar_delta:
+            year += shift.calendar_delta.years
+        for candidate_year in range(year, year + 9):
+            if date_token.day <= calendar.monthrange(candidate_year, date_token.month)[1]:
+                start = _at(date(candidate_year, date_token.month, date_token.day), clock, zone)
+                if start > now:
+                    return start
+        raise _Past
+    reldate = _first(tokens, "reldate")
+    if reldate is not None and reldate.days is not None:
+        start = _at(today + timedelta(days=reldate.days), clock, zone)
+        if start <= now and clock.late_night and reldate.days >= 0:
+            start = _at(today + timedelta(days=reldate.days + 1), clock, zone)
+        if start <= now:
+            raise _Past
+        return start
+    nth = _first(tokens, "nth")
+    month_shift = shift.calendar_delta if shift and "month" in shift.extra else None
+    if nth is not None and nth.nth is not None:
+        month_start = today.replace(day=1)
+        explicit = month_shift or nth.calendar_delta
+        offsets = [explicit.months] if explicit is not None else list(range(13))
+        for offset in offsets:
+            month = month_start + relativedelta(months=offset)
+            day = _nth_weekday_of_month(month.year, month.month, nth.weekdays[0], nth.nth)
+            if day is not None and _at(day, clock, zone) > now:
+                return _at(day, clock, zone)
+        raise _Past
+    dom = _first(tokens, "dom")
+    if dom is not None and dom.day is not None:
+        month_start = today.replace(day=1)
+        offsets = [month_shift.months] if month_shift is not None else list(range(13))
+        for offset in offsets:
+            month = month_start + relativedelta(months=offset)
+            last = calendar.monthrange(month.year, month.month)[1]
+            day_number = last if dom.day == -1 else dom.day
+            if day_number <= last:
+                start = _at(month.replace(day=day_number), clock, zone)
+                if start > now:
+                    return start
+        raise _Past
+    weekday = _first(tokens, "weekday")
+    if weekday is not None and weekday.weekdays:
+        return _resolve_weekday(weekday, clock, now, zone)
+    return None
+
+
+def _resolve_weekday(token: _Token, clock: _Clock, now: datetime, zone: ZoneInfo) -> datetime:
+    today = now.date()
+    target = token.weekdays[0]
+    monday = today - timedelta(days=today.weekday())
+    if token.week_mode in ("week+1", "week+2", "this_week"):
+        weeks = {"week+1": 1, "week+2": 2, "this_week": 0}[token.week_mode]
+        start = _at(monday + timedelta(weeks=weeks, days=target), clock, zone)
+        if start <= now:
+            raise _Past
+        return start
+    ahead = (target - today.weekday()) % 7
+    if token.week_mode == "next" and ahead == 0:
+        ahead = 7
+    start = _at(today + timedelta(days=ahead), clock, zone)
+    return start if start > now else _at(today + timedelta(days=ahead + 7), clock, zone)
+
+
+def _recurrence(tokens: list[_Token]) -> tuple[str, int] | None:
+    """The RRULE (and its INTERVAL) the tokens ask for, or None for a one-off."""
+    markers = [token for token in tokens if token.recurring]
+    if not markers:
+        return None
+    every = [token for token in tokens if token.kind in ("every", "part") and token.recurring]
+    freq = next((token.freq for token in every if token.freq), None)
+    interval = max((token.interval for token in every), default=1)
+    weekdays: list[int] = []
+    for token in tokens:
+        if token.kind in ("weekday", "every"):
+            weekdays.extend(day for day in token.weekdays if day not in weekdays)
+    nth = _first(tokens, "nth")
+    dom = _first(tokens, "dom")
+    parts = []
+    if nth is not None and nth.nth is not None and freq in (None, "MONTHLY"):
+        parts = ["FREQ=MONTHLY", f"BYDAY={nth.nth}{_WEEKDAY_CODES[nth.weekdays[0]]}"]
+    elif weekdays and freq in (None, "WEEKLY", "DAILY"):
+        codes = ",".join(_WEEKDAY_CODES[day] for day in sorted(weekdays))
+        parts = ["FREQ=WEEKLY", f"BYDAY={codes}"]
+    elif dom is not None and freq in (None, "MONTHLY"):
+        parts = ["FREQ=MONTHLY", f"BYMONTHDAY={dom.day}"]
+    elif freq is None and _first(tokens, "date") is not None:
+        parts = ["FREQ=YEARLY"]
+    else:
+        parts = [f"FREQ={freq or 'DAILY'}"]
+    if interval > 1:
+        parts.insert(1, f"INTERVAL={interval}")
+    return ";".join(parts), interval
+
+
+def _first_occurrence(
+    rrule: str, tokens: list[_Token], clock: _Clock, now: datetime, zone: ZoneInfo
+) -> datetime | None:
+    """The first occurrence strictly after now, which becomes the series' DTSTART."""
+    search = re.sub(r";INTERVAL=\d+", "", rrule)
+    if ";" not in search:
+        # A bare FREQ repeats whatever the first date is: 毎年4月1日, 毎日 9時, every week 10am.
+        date_token = _first(tokens, "date")
+        if date_token is None:
+            return _next_clock(clock, now, zone)
+        yearless = _Token("date", month=date_token.month, day=date_token.day)
+        return _resolve_date([yearless], clock, now, zone)
+    # Searched without INTERVAL: 隔週水曜 starts on the coming Wednesday, not in two weeks.
+    return next_occurrence(_at(now.date(), clock, zone), search, now, zone)
+
+
+def _next_clock(clock: _Clock, now: datetime, zone: ZoneInfo) -> datetime:
+    start = _at(now.date(), clock, zone)
+    return start if start > now else _at(now.date() + timedelta(days=1), clock, zone)
+
+
+# ---------------------------------------------------------------- titles
+
+_JA_LEADING = re.compile(
+    r"^(?:までの間|までに|まで|から|より|の間|には|では|にて|の|に|で|は|を|、|,|。|・)+"
+)
+_JA_TRAILING = re.compile(r"(?:から|の|に|で|は|を|が|、|,|・)+$")
+_EN_JOINT = (
+    r"(?:at|on|in|by|from|around|about|between|and|of|to|till|until|for|the|starting|starts"
+    r"|every|each|o'clock|@time)"
+)
+_EN_LEADING = re.compile(rf"^(?:\s*(?:{_EN_JOINT}\b|[,:;\-–~]))+", re.IGNORECASE)
+_EN_TRAILING = re.compile(rf"(?:(?:\b{_EN_JOINT}|[,:;\-–~])\s*)+$", re.IGNORECASE)
+_POLITE_END = re.compile(
+    r"(?:を|、)?(?:よろしく)?(?:お願い(?:します|致します|いたします)?|おねがいします|してください"
+    r"|して下さい|please)?[\s。．.!！]*$"
+)
+_EDGE_PUNCT = " \t\u3000、。,.:：;；!！?？-–~〜・"
+
+
+def _is_ascii_edge(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _title(source: str, spans: list[tuple[int, int]]) -> str:
+    segments: list[str] = []
+    merged: list[tuple[int, int]] = []
+    for begin, end in sorted(spans):
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((begin, end))
+    bounds = [(0, merged[0][0])] if merged else [(0, len(source))]
+    bounds += [(merged[i][1], merged[i + 1][0]) for i in range(len(merged) - 1)]
+    if merged:
+        bounds.append((merged[-1][1], len(source)))
+    for index, (begin, end) in enumerate(bounds):
+        piece = source[begin:end]
+        after_span = index > 0
+        before_span = index < len(bounds) - 1
+        if after_span:
+            if piece[:1].strip():
+                piece = _JA_LEADING.sub("", piece)
+            piece = _EN_LEADING.sub("", piece)
+        if before_span:
+            if piece[-1:].strip():
+                piece = _JA_TRAILING.sub("", piece)
+            piece = _EN_TRAILING.sub("", piece)
+        piece = piece.strip(_EDGE_PUNCT)
+        if piece:
+            segments.append(piece)
+    title = ""
+    for piece in segments:
+        if title and (_is_ascii_edge(title[-1]) or _is_ascii_edge(piece[0])):
+            title += " "
+        title += piece
+    title = _POLITE_END.sub("", title) if segments else title
+    return re.sub(r"\s+", " ", title).strip(_EDGE_PUNCT)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
+    """Read the start, recurrence and title out of ``text``, relative to ``now`` in ``tz``."""
+    if not text or not text.strip():
+        return ParsedWhen(None, None, "", "empty")
+    zone = as_zone(tz)
+    local_now = now.astimezone(zone) if now.tzinfo else now.replace(tzinfo=zone)
+    normal = _normalise(text)
+    tokens = _scan(normal.value)
+    clock, range_ends = _pick_clock(tokens, normal.value)
+    spans = [
+        (normal.origin[token.start], normal.origin[token.end - 1] + 1)
+        for token in tokens
+        if token.kind != "error"
+    ]
+    title = _title(text, spans)
+    error = next((token.error for token in tokens if token.error), None)
+    if error:
+        return ParsedWhen(None, None, title, error)
+    start, rrule, error = _schedule(
+        [token for token in tokens if token not in range_ends], clock, local_now, zone
+    )
+    logger.debug("parsed %r -> %s %s %s", text, start, rrule, error)
+    return ParsedWhen(start, rrule, title, error)
+
+
+def _schedule(
+    tokens: list[_Token], clock: _Clock | None, now: datetime, zone: ZoneInfo
+) -> tuple[datetime | None, str | None, str | None]:
+    offset = _first(tokens, "offset")
+    if offset is not None:
+        if offset.delta is not None:
+            return now + offset.delta, None, None
+        assert offset.calendar_delta is not None
+        day = now.date() + offset.calendar_delta
+        return _at(day, clock or _Clock(DEFAULT_HOUR, 0, False), zone), None, None
+    dated = any(
+        token.kind in ("date", "reldate", "nth", "dom", "weekday", "every") for token in tokens
+    )
+    if clock is None and not dated:
+        return None, None, "no_time"
+    clock = clock or _Clock(DEFAULT_HOUR, 0, False)
+    recurrence = _recurrence(tokens)
+    if recurrence is not None:
+        rrule, _interval = recurrence
+        return _first_occurrence(rrule, tokens, clock, now, zone), rrule, None
+    try:
+        start = _resolve_date(tokens, clock, now, zone)
+    except _Past:
+        return None, None, "past"
+    return start or _next_clock(clock, now, zone), None, None
