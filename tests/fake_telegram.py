@@ -39,6 +39,7 @@ BOT_USERNAME = "renkei_test_bot"
 MAX_MESSAGE_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_INLINE_RESULTS = 50
 GROUP_MESSAGES_PER_MINUTE = 20
 MESSAGES_PER_SECOND = 30
@@ -986,6 +987,9 @@ class FakeTelegramServer:
                     {"migrate_to_chat_id": self._migrated[chat_id]},
                 )
             chat = self._chats.get(chat_id)
+        if chat is None and chat_id in self._users:
+            # A user the bot has only seen in groups has not opened a private chat with it.
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         if chat is None:
             raise bad_request("chat not found")
         if chat.id in self._blocked:
@@ -1294,6 +1298,8 @@ class FakeTelegramServer:
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
+        if len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER_LENGTH:
+            raise bad_request("MESSAGE_TOO_LONG")
         self._open_callback_queries.discard(query_id)
         self.callback_answers.append(params)
         return True

@@ -24,6 +24,7 @@ from telegram.error import (
     EndPointNotFound,
     Forbidden,
     InvalidToken,
+    NetworkError,
     RetryAfter,
 )
 from telegram.ext import (
@@ -112,6 +113,9 @@ async def test_command_reply_and_button_press_round_trip(fake_server: FakeTelegr
     async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
+        too_long = "長" * 201
+        with pytest.raises(BadRequest, match="Message_too_long"):
+            await query.answer(too_long)
         await query.answer("受け付けました")
         await query.edit_message_text(f"回答: {query.data}")
 
@@ -172,6 +176,16 @@ async def test_message_ids_increase_per_chat(bot: Bot, fake_server: FakeTelegram
 async def test_unknown_chat_is_not_found(bot: Bot) -> None:
     with pytest.raises(BadRequest, match="Chat not found"):
         await bot.send_message(424242, "hello")
+
+
+async def test_user_seen_only_in_a_group_cannot_be_messaged_first(
+    bot: Bot, fake_server: FakeTelegramServer
+) -> None:
+    await fake_server.group_message(PTA_GROUP, BOB, "hello")
+    with pytest.raises(Forbidden, match="bot can't initiate conversation with a user"):
+        await bot.send_message(BOB.id, "Reminder: sports day")
+    await fake_server.private_message(BOB, "/start")
+    assert (await bot.send_message(BOB.id, "Reminder: sports day")).chat.type == "private"
 
 
 async def test_message_over_4096_characters_is_rejected(
@@ -332,6 +346,17 @@ async def test_injected_429_raises_retry_after(bot: Bot, fake_server: FakeTelegr
     assert fake_server.too_many_requests_count == 1
 
 
+async def test_injected_server_errors_are_network_errors(
+    bot: Bot, fake_server: FakeTelegramServer
+) -> None:
+    fake_server.add_chat(Chat.private(ALICE))
+    fake_server.fail_next("sendMessage", 2, 502, "Bad Gateway")
+    for _ in range(2):
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await bot.send_message(ALICE.id, "リマインダー")
+    assert (await bot.send_message(ALICE.id, "リマインダー")).text == "リマインダー"
+
+
 async def test_group_limit_is_20_messages_per_minute(
     bot: Bot, fake_server: FakeTelegramServer
 ) -> None:
@@ -466,6 +491,29 @@ async def test_get_updates_long_polls_and_offset_confirms(
         confirmed = await session.post(url, params={"offset": str(update_two["update_id"] + 1)})
         assert (await confirmed.json())["result"] == []
 
+        await fake_server.private_message(ALICE, "ignored by allowed_updates")
+        await fake_server.inline_query(ALICE, "wanted")
+        filtered = await session.post(url, data={"allowed_updates": '["inline_query"]'})
+        [inline_update] = (await filtered.json())["result"]
+        assert inline_update["inline_query"]["query"] == "wanted"
+
+
+async def test_attach_reference_resolves_to_the_uploaded_part(
+    fake_server: FakeTelegramServer,
+) -> None:
+    fake_server.add_chat(PTA_GROUP)
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(PTA_GROUP.id))
+    form.add_field("document", "attach://minutes")
+    form.add_field("minutes", b"agenda", filename="minutes.txt", content_type="text/plain")
+    async with aiohttp.ClientSession() as session:
+        response = await session.post(
+            f"{fake_server.url}/bot{DEFAULT_TOKEN}/sendDocument", data=form
+        )
+        sent = await response.json()
+    assert sent["result"]["document"]["file_name"] == "minutes.txt"
+    assert fake_server.documents[0].data == b"agenda"
+
 
 async def test_standalone_server_control_api() -> None:
     process = await asyncio.create_subprocess_exec(
@@ -492,6 +540,12 @@ async def test_standalone_server_control_api() -> None:
                 await remote_bot.send_message(77, "ようこそ")
             sent = await session.get(f"{url}/_control/sent", params={"chat_id": "77"})
             assert [m["text"] for m in (await sent.json())["result"]] == ["ようこそ"]
+            await session.post(f"{url}/_control/block", json={"chat_id": 77})
+            async with make_bot(url) as remote_bot:
+                with pytest.raises(Forbidden):
+                    await remote_bot.send_message(77, "まだ届きますか")
+            log = await session.get(f"{url}/_control/requests", params={"method": "sendMessage"})
+            assert [r["status"] for r in (await log.json())["result"]["requests"]] == [200, 403]
     finally:
         process.terminate()
         await process.wait()
