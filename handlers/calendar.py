@@ -14,7 +14,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from db.models import Reminder
 from handlers.common import Context, may_manage, sessions, settings_of, user_lang
-from scheduler import ics, service
+from scheduler import delivery, ics, service
 from scheduler.recurrence import describe, next_occurrence
 from texts import t
 
@@ -128,6 +128,8 @@ async def import_calendar(update: Update, context: Context) -> None:
     logger.info("imported %d meetings into chat %s", len(created), chat.id)
     report = import_report(created, len(plan.skipped), lang, now - timedelta(seconds=1))
     await message.reply_text(report)
+    if created:
+        delivery.kick(context.application)
 
 
 ICS_DOCUMENT = filters.UpdateType.MESSAGE & (
