@@ -136,6 +136,22 @@ async def test_command_reply_and_button_press_round_trip(fake_server: FakeTelegr
     assert [m["text"] for m in fake_server.sent_messages(ALICE.id)] == ["回答: rsvp:yes"]
 
 
+async def test_waiting_after_an_update_ignores_earlier_replies(
+    fake_server: FakeTelegramServer,
+) -> None:
+    async def acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("了解しました")
+
+    async with polling_application(fake_server, MessageHandler(filters.TEXT, acknowledge)):
+        await fake_server.private_message(ALICE, "一つ目")
+        first = await fake_server.wait_for_message(ALICE.id, contains="了解")
+        await fake_server.private_message(ALICE, "二つ目")
+        second = await fake_server.wait_for_message(ALICE.id, contains="了解")
+
+    assert second["message_id"] == first["message_id"] + 2
+
+
 async def test_group_command_carries_entities_mentions_and_reply(
     fake_server: FakeTelegramServer,
 ) -> None:
@@ -312,6 +328,15 @@ async def test_bot_removed_from_group_gets_update_then_forbidden(
             await app_bot.send_message(PTA_GROUP.id, "まだいますか")
 
     assert statuses == [ChatMemberStatus.MEMBER, ChatMemberStatus.BANNED]
+
+
+async def test_bot_that_left_a_group_cannot_post_there(
+    bot: Bot, fake_server: FakeTelegramServer
+) -> None:
+    fake_server.add_chat(PTA_GROUP)
+    assert await bot.leave_chat(PTA_GROUP.id)
+    with pytest.raises(Forbidden, match="bot is not a member of the group chat"):
+        await bot.send_message(PTA_GROUP.id, "さようなら")
 
 
 async def test_upgraded_group_answers_chat_migrated(fake_server: FakeTelegramServer) -> None:
