@@ -567,7 +567,9 @@ def _en_every(match: re.Match[str], _: str) -> _Token:
     if word in _EN_EVERY_WORDS:
         freq, interval = _EN_EVERY_WORDS[word]
         part = "night" if word == "nightly" else None
-        return _Token("every", freq=freq, interval=interval, part=part, recurring=True)
+        token = _Token("every", freq=freq, interval=interval, part=part, recurring=True)
+        token.extra["adjective"] = 1  # "weekly sync" may be part of the title
+        return token
     if re.search(r"weekday|workday|business", word):
         return _Token("every", freq="WEEKLY", weekdays=_WORKDAYS, recurring=True)
     interval = 2 if match["other"] else int(match["n"] or 1)
@@ -1086,7 +1088,7 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     zone = as_zone(tz)
     local_now = now.astimezone(zone) if now.tzinfo else now.replace(tzinfo=zone)
     normal = _normalise(text)
-    tokens = _scan(normal.value)
+    tokens = _without_title_adjectives(_scan(normal.value))
     clock, range_ends = _pick_clock(tokens, normal.value)
     spans = [
         (normal.origin[token.start], normal.origin[token.end - 1] + 1)
@@ -1102,6 +1104,15 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     )
     logger.debug("parsed %r -> %s %s %s", text, start, rrule, error)
     return ParsedWhen(start, rrule, title, error)
+
+
+def _without_title_adjectives(tokens: list[_Token]) -> list[_Token]:
+    """Drop ``weekly``/``monthly`` words when another word already says how it repeats."""
+    adjectives = [token for token in tokens if "adjective" in token.extra]
+    others = [token for token in tokens if token.recurring and "adjective" not in token.extra]
+    if not others:
+        return tokens
+    return [token for token in tokens if token not in adjectives]
 
 
 def _schedule(

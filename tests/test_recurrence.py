@@ -1,0 +1,222 @@
+"""Recurrence expansion in the chat's wall-clock time, and the wording shown to users."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from scheduler.recurrence import describe, next_occurrence, occurrences_between
+
+
+def _at(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
+
+
+def _iso(moments: list[datetime]) -> list[str]:
+    return [moment.isoformat() for moment in moments]
+
+
+def test_one_off_is_next_only_until_it_has_happened() -> None:
+    start = _at("2026-12-10T15:00:00+09:00")
+    assert next_occurrence(start, None, _at("2026-12-10T14:59:00+09:00"), "Asia/Tokyo") == start
+    assert next_occurrence(start, None, start, "Asia/Tokyo") is None
+
+
+NEXT = [
+    # (start, rrule, after, zone, expected next)
+    (
+        "2026-11-23T10:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO",
+        "2026-11-23T10:00:00+09:00",
+        "Asia/Tokyo",
+        "2026-11-30T10:00:00+09:00",
+    ),
+    (
+        "2026-11-25T16:00:00+09:00",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+        "2026-11-26T00:00:00+09:00",
+        "Asia/Tokyo",
+        "2026-12-09T16:00:00+09:00",
+    ),
+    # the 31st skips months that do not have one
+    (
+        "2026-10-31T09:00:00+09:00",
+        "FREQ=MONTHLY;BYMONTHDAY=31",
+        "2026-11-01T00:00:00+09:00",
+        "Asia/Tokyo",
+        "2026-12-31T09:00:00+09:00",
+    ),
+    (
+        "2026-11-30T17:00:00+09:00",
+        "FREQ=MONTHLY;BYMONTHDAY=-1",
+        "2026-12-01T00:00:00+09:00",
+        "Asia/Tokyo",
+        "2026-12-31T17:00:00+09:00",
+    ),
+    (
+        "2026-12-08T15:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=2TU",
+        "2026-12-08T15:00:00+09:00",
+        "Asia/Tokyo",
+        "2027-01-12T15:00:00+09:00",
+    ),
+    # "after" given in UTC is compared as an instant (00:30 UTC is 09:30 in Tokyo)
+    (
+        "2026-11-23T10:00:00+09:00",
+        "FREQ=DAILY",
+        "2026-11-25T00:30:00+00:00",
+        "Asia/Tokyo",
+        "2026-11-25T10:00:00+09:00",
+    ),
+    (
+        "2026-11-23T10:00:00+09:00",
+        "FREQ=DAILY;COUNT=2",
+        "2026-11-24T10:00:00+09:00",
+        "Asia/Tokyo",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("start", "rrule", "after", "zone", "expected"), NEXT)
+def test_next_occurrence(
+    start: str, rrule: str, after: str, zone: str, expected: str | None
+) -> None:
+    found = next_occurrence(_at(start), rrule, _at(after), zone)
+    assert (found.isoformat() if found else None) == expected
+
+
+def test_weekly_meeting_keeps_its_local_hour_when_new_york_leaves_dst() -> None:
+    start = _at("2026-10-19T10:00:00-04:00")
+    found = occurrences_between(
+        start, "FREQ=WEEKLY;BYDAY=MO", "America/New_York", start, _at("2026-11-10T00:00:00-05:00")
+    )
+    assert _iso(found) == [
+        "2026-10-19T10:00:00-04:00",
+        "2026-10-26T10:00:00-04:00",
+        "2026-11-02T10:00:00-05:00",
+        "2026-11-09T10:00:00-05:00",
+    ]
+
+
+def test_daily_reminder_keeps_its_local_hour_across_berlin_changes() -> None:
+    start = _at("2026-03-27T09:00:00+01:00")
+    found = occurrences_between(
+        start, "FREQ=DAILY", "Europe/Berlin", start, _at("2026-03-31T00:00:00+02:00")
+    )
+    assert _iso(found) == [
+        "2026-03-27T09:00:00+01:00",
+        "2026-03-28T09:00:00+01:00",
+        "2026-03-29T09:00:00+02:00",
+        "2026-03-30T09:00:00+02:00",
+    ]
+
+
+def test_a_time_inside_the_spring_gap_moves_forward_that_day_only() -> None:
+    start = _at("2026-03-07T02:30:00-05:00")
+    found = occurrences_between(
+        start, "FREQ=DAILY", "America/New_York", start, _at("2026-03-10T00:00:00-04:00")
+    )
+    assert _iso(found) == [
+        "2026-03-07T02:30:00-05:00",
+        "2026-03-08T03:30:00-04:00",
+        "2026-03-09T02:30:00-04:00",
+    ]
+
+
+def test_a_repeated_autumn_hour_fires_once_at_its_first_reading() -> None:
+    start = _at("2026-10-31T01:30:00-04:00")
+    found = occurrences_between(
+        start, "FREQ=DAILY", "America/New_York", start, _at("2026-11-03T00:00:00-05:00")
+    )
+    assert _iso(found) == [
+        "2026-10-31T01:30:00-04:00",
+        "2026-11-01T01:30:00-04:00",
+        "2026-11-02T01:30:00-05:00",
+    ]
+
+
+def test_window_is_half_open() -> None:
+    start = _at("2026-11-23T10:00:00+09:00")
+    found = occurrences_between(
+        start, "FREQ=DAILY", "Asia/Tokyo", start, _at("2026-11-25T10:00:00+09:00")
+    )
+    assert _iso(found) == ["2026-11-23T10:00:00+09:00", "2026-11-24T10:00:00+09:00"]
+
+
+DESCRIBE = [
+    # (start, rrule, lang, expected)
+    (
+        "2026-12-08T15:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=2TU",
+        "ja",
+        "毎月第2火曜日 15:00（次回: 12月8日(火)）",
+    ),
+    (
+        "2026-12-08T15:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=2TU",
+        "en",
+        "every 2nd Tuesday at 15:00 (next: Tue 8 Dec)",
+    ),
+    ("2026-12-10T15:30:00+09:00", None, "ja", "12月10日(木) 15:30"),
+    ("2026-12-10T15:30:00+09:00", None, "en", "Thu 10 Dec 2026, 15:30"),
+    ("2026-11-22T09:00:00+09:00", "FREQ=DAILY", "ja", "毎日 09:00（次回: 11月22日(日)）"),
+    ("2026-11-22T09:00:00+09:00", "FREQ=DAILY", "en", "every day at 09:00 (next: Sun 22 Nov)"),
+    (
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "en",
+        "every weekday at 09:00 (next: Mon 23 Nov)",
+    ),
+    (
+        "2026-11-23T10:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,WE",
+        "ja",
+        "毎週月曜日・水曜日 10:00（次回: 11月23日(月)）",
+    ),
+    (
+        "2026-11-23T10:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,WE",
+        "en",
+        "every Monday and Wednesday at 10:00 (next: Mon 23 Nov)",
+    ),
+    (
+        "2026-11-25T16:00:00+09:00",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+        "ja",
+        "隔週水曜日 16:00（次回: 11月25日(水)）",
+    ),
+    (
+        "2026-11-27T17:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=-1FR",
+        "ja",
+        "毎月最終金曜日 17:00（次回: 11月27日(金)）",
+    ),
+    (
+        "2026-11-30T17:00:00+09:00",
+        "FREQ=MONTHLY;BYMONTHDAY=-1",
+        "ja",
+        "毎月末日 17:00（次回: 11月30日(月)）",
+    ),
+    (
+        "2026-12-01T09:00:00+09:00",
+        "FREQ=MONTHLY;BYMONTHDAY=1",
+        "en",
+        "every month on the 1st at 09:00 (next: Tue 1 Dec)",
+    ),
+    ("2027-04-01T09:00:00+09:00", "FREQ=YEARLY", "ja", "毎年4月1日 09:00（次回: 4月1日(木)）"),
+    (
+        "2027-04-01T09:00:00+09:00",
+        "FREQ=YEARLY",
+        "en",
+        "every year on 1 Apr at 09:00 (next: Thu 1 Apr)",
+    ),
+    # shown in the chat's zone, not the zone the datetime happens to carry
+    ("2026-12-10T06:30:00+00:00", None, "ja", "12月10日(木) 15:30"),
+]
+
+
+@pytest.mark.parametrize(("start", "rrule", "lang", "expected"), DESCRIBE)
+def test_describe(start: str, rrule: str | None, lang: str, expected: str) -> None:
+    assert describe(_at(start), rrule, lang, "Asia/Tokyo") == expected

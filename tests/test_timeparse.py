@@ -1,0 +1,227 @@
+"""The <when> parser as a user sees it: what start, repetition and title a command text gets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from scheduler.timeparse import DEFAULT_HOUR, ERROR_CODES, error_message, parse
+
+TOKYO = "Asia/Tokyo"
+NOW = datetime.fromisoformat("2026-11-21T10:00:00+09:00")  # a Saturday
+
+
+def _start(text: str, now: datetime = NOW, tz: str = TOKYO) -> str | None:
+    result = parse(text, now, tz)
+    assert result.error is None, (text, result.error)
+    return result.start.isoformat() if result.start else None
+
+
+ABSOLUTE = [
+    ("2026年12月10日 15時30分", "2026-12-10T15:30:00+09:00"),
+    ("12月10日 15:00", "2026-12-10T15:00:00+09:00"),
+    ("12/10 15:00", "2026-12-10T15:00:00+09:00"),
+    ("１２月１０日１５時", "2026-12-10T15:00:00+09:00"),
+    ("十二月十日 十五時", "2026-12-10T15:00:00+09:00"),
+    ("令和8年12月10日 15時", "2026-12-10T15:00:00+09:00"),
+    ("令和9年1月5日 9時", "2027-01-05T09:00:00+09:00"),
+    ("2026-12-10 15:00", "2026-12-10T15:00:00+09:00"),
+    ("2026/12/10 15:00", "2026-12-10T15:00:00+09:00"),
+    ("10日の15時", "2026-12-10T15:00:00+09:00"),
+    ("25日 18時", "2026-11-25T18:00:00+09:00"),
+    ("Dec 10 at 15:00", "2026-12-10T15:00:00+09:00"),
+    ("December 10th 3pm", "2026-12-10T15:00:00+09:00"),
+    ("10 Dec 15:00", "2026-12-10T15:00:00+09:00"),
+    # a date without a year that has passed this year is next year's
+    ("11月1日 10時", "2027-11-01T10:00:00+09:00"),
+    ("1月8日 午後2時", "2027-01-08T14:00:00+09:00"),
+    # a date without a time of day is at DEFAULT_HOUR
+    ("12月10日 会議", f"2026-12-10T{DEFAULT_HOUR:02d}:00:00+09:00"),
+]
+
+TIME_OF_DAY = [
+    ("15時", "2026-11-21T15:00:00+09:00"),
+    ("15時半", "2026-11-21T15:30:00+09:00"),
+    ("午後3時", "2026-11-21T15:00:00+09:00"),
+    ("午前11時", "2026-11-21T11:00:00+09:00"),
+    ("夜7時", "2026-11-21T19:00:00+09:00"),
+    ("夕方6時", "2026-11-21T18:00:00+09:00"),
+    ("正午", "2026-11-21T12:00:00+09:00"),
+    ("3pm", "2026-11-21T15:00:00+09:00"),
+    ("3:30 pm", "2026-11-21T15:30:00+09:00"),
+    ("noon", "2026-11-21T12:00:00+09:00"),
+    # already past today, so tomorrow; "now" itself is not in the future either
+    ("朝9時", "2026-11-22T09:00:00+09:00"),
+    ("午前10時", "2026-11-22T10:00:00+09:00"),
+    ("10:00", "2026-11-22T10:00:00+09:00"),
+    ("9am", "2026-11-22T09:00:00+09:00"),
+    # bare hours are on the 24-hour clock
+    ("7時", "2026-11-22T07:00:00+09:00"),
+    ("at 7", "2026-11-22T07:00:00+09:00"),
+]
+
+RELATIVE = [
+    ("明日の15時", "2026-11-22T15:00:00+09:00"),
+    ("明後日 午前10時", "2026-11-23T10:00:00+09:00"),
+    ("今日 18時", "2026-11-21T18:00:00+09:00"),
+    ("今夜8時", "2026-11-21T20:00:00+09:00"),
+    ("3日後 10時", "2026-11-24T10:00:00+09:00"),
+    ("3日後", f"2026-11-24T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("1時間後", "2026-11-21T11:00:00+09:00"),
+    ("30分後", "2026-11-21T10:30:00+09:00"),
+    ("2時間半後", "2026-11-21T12:30:00+09:00"),
+    ("来週火曜日 15時", "2026-11-24T15:00:00+09:00"),
+    ("再来週の月曜 9時", "2026-11-30T09:00:00+09:00"),
+    ("次の月曜 9時", "2026-11-23T09:00:00+09:00"),
+    ("火曜 10時", "2026-11-24T10:00:00+09:00"),
+    ("土曜 9時", "2026-11-28T09:00:00+09:00"),
+    ("土曜 11時", "2026-11-21T11:00:00+09:00"),
+    ("tomorrow at 10am", "2026-11-22T10:00:00+09:00"),
+    ("next Tuesday 3pm", "2026-11-24T15:00:00+09:00"),
+    ("in 2 hours", "2026-11-21T12:00:00+09:00"),
+    ("in 30 minutes", "2026-11-21T10:30:00+09:00"),
+    ("this Friday 6pm", "2026-11-27T18:00:00+09:00"),
+    ("Monday 9am", "2026-11-23T09:00:00+09:00"),
+    ("tomorrow evening at 7", "2026-11-22T19:00:00+09:00"),
+    ("来月の第1月曜日 10時", "2026-12-07T10:00:00+09:00"),
+]
+
+RECURRING = [
+    ("毎日 9時", "2026-11-22T09:00:00+09:00", "FREQ=DAILY"),
+    ("毎週月曜日の10時", "2026-11-23T10:00:00+09:00", "FREQ=WEEKLY;BYDAY=MO"),
+    ("毎月第2火曜日 15時", "2026-12-08T15:00:00+09:00", "FREQ=MONTHLY;BYDAY=2TU"),
+    ("毎月最終金曜 17時", "2026-11-27T17:00:00+09:00", "FREQ=MONTHLY;BYDAY=-1FR"),
+    ("毎月末 17時", "2026-11-30T17:00:00+09:00", "FREQ=MONTHLY;BYMONTHDAY=-1"),
+    ("毎月1日 9時", "2026-12-01T09:00:00+09:00", "FREQ=MONTHLY;BYMONTHDAY=1"),
+    ("平日毎朝9時", "2026-11-23T09:00:00+09:00", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+    ("平日の9時", "2026-11-23T09:00:00+09:00", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+    ("隔週水曜 16時", "2026-11-25T16:00:00+09:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"),
+    ("毎週月・水 10時", "2026-11-23T10:00:00+09:00", "FREQ=WEEKLY;BYDAY=MO,WE"),
+    ("毎年4月1日 9時", "2027-04-01T09:00:00+09:00", "FREQ=YEARLY"),
+    ("毎晩9時", "2026-11-21T21:00:00+09:00", "FREQ=DAILY"),
+    # today's slot is still ahead, so the series starts today
+    ("毎週土曜 11時", "2026-11-21T11:00:00+09:00", "FREQ=WEEKLY;BYDAY=SA"),
+    ("every Monday at 10:00", "2026-11-23T10:00:00+09:00", "FREQ=WEEKLY;BYDAY=MO"),
+    ("every 2nd Tuesday at 3pm", "2026-12-08T15:00:00+09:00", "FREQ=MONTHLY;BYDAY=2TU"),
+    ("every weekday at 9am", "2026-11-23T09:00:00+09:00", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+    ("every other Wednesday 4pm", "2026-11-25T16:00:00+09:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"),
+    (
+        "monthly on the last Friday at 17:00",
+        "2026-11-27T17:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=-1FR",
+    ),
+    ("every day at 7am", "2026-11-22T07:00:00+09:00", "FREQ=DAILY"),
+    ("daily 9am", "2026-11-22T09:00:00+09:00", "FREQ=DAILY"),
+    ("every month on the 1st at 9:00", "2026-12-01T09:00:00+09:00", "FREQ=MONTHLY;BYMONTHDAY=1"),
+    ("Tuesdays and Thursdays at 6pm", "2026-11-24T18:00:00+09:00", "FREQ=WEEKLY;BYDAY=TU,TH"),
+]
+
+RANGES = [
+    ("15時から17時 会議", "2026-11-21T15:00:00+09:00"),
+    ("3pm-5pm review", "2026-11-21T15:00:00+09:00"),
+    ("15:00〜17:00 研修", "2026-11-21T15:00:00+09:00"),
+    ("from 5 to 6pm", "2026-11-21T17:00:00+09:00"),
+    ("between 9 and 11am", "2026-11-22T09:00:00+09:00"),
+]
+
+TITLES = [
+    ("12月10日 15:00に成果報告書の提出", "成果報告書の提出"),
+    ("tomorrow at 10am board meeting", "board meeting"),
+    ("明日15時に定例会議をお願いします", "定例会議"),
+    ("来週の火曜日の15時から運営委員会", "運営委員会"),
+    ("15時から17時まで 学校運営協議会", "学校運営協議会"),
+    ("毎月第2火曜日 15時 情報交換会", "情報交換会"),
+    ("every Monday at 10:00 weekly sync", "weekly sync"),
+    ("Dec 10 at 3pm: submit the annual report", "submit the annual report"),
+    ("PTA総会は12月10日の14時から", "PTA総会"),
+    ("in 30 minutes call the city office", "call the city office"),
+]
+
+INVALID = [
+    ("2020年1月1日 10時", "past"),
+    ("今日 9時", "past"),
+    ("昨日 15時", "past"),
+    ("2月30日 10時", "invalid_date"),
+    ("13月5日", "invalid_date"),
+    ("Feb 30 at 10am", "invalid_date"),
+    ("25時", "invalid_time"),
+    ("10:75", "invalid_time"),
+    ("会議", "no_time"),
+    ("board meeting", "no_time"),
+    ("", "empty"),
+    ("   ", "empty"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ABSOLUTE + TIME_OF_DAY + RELATIVE + RANGES)
+def test_one_off_start(text: str, expected: str) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert (result.start.isoformat() if result.start else None, result.rrule) == (expected, None)
+
+
+@pytest.mark.parametrize(("text", "expected_start", "expected_rrule"), RECURRING)
+def test_recurring_start_and_rule(text: str, expected_start: str, expected_rrule: str) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.error is None
+    assert result.start is not None
+    assert (result.start.isoformat(), result.rrule) == (expected_start, expected_rrule)
+
+
+@pytest.mark.parametrize(("text", "expected"), TITLES)
+def test_title_is_the_text_without_the_time(text: str, expected: str) -> None:
+    assert parse(text, NOW, TOKYO).title == expected
+
+
+@pytest.mark.parametrize(("text", "code"), INVALID)
+def test_refusals(text: str, code: str) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert (result.start, result.rrule, result.error) == (None, None, code)
+
+
+def test_offsets_keep_the_seconds_of_now() -> None:
+    now = datetime.fromisoformat("2026-11-21T10:00:30+09:00")
+    assert _start("5分後", now) == "2026-11-21T10:05:30+09:00"
+
+
+def test_a_time_exactly_now_rolls_to_tomorrow() -> None:
+    assert _start("10時") == "2026-11-22T10:00:00+09:00"
+
+
+def test_late_night_tonight_is_after_midnight() -> None:
+    assert _start("今夜1時") == "2026-11-22T01:00:00+09:00"
+
+
+def test_now_in_another_offset_is_read_in_the_chat_zone() -> None:
+    utc_now = datetime.fromisoformat("2026-11-21T01:00:00+00:00")  # 10:00 in Tokyo
+    assert _start("11時", utc_now) == "2026-11-21T11:00:00+09:00"
+
+
+DST = [
+    # US clocks go back on 2026-11-01: 10:00 stays 10:00, the offset changes
+    ("every Monday at 10:00", "2026-10-30T12:00:00-04:00", "2026-11-02T10:00:00-05:00"),
+    # 2026-03-08 02:30 does not exist in New York: moved forward past the gap
+    ("March 8 2:30am", "2026-03-01T12:00:00-05:00", "2026-03-08T03:30:00-04:00"),
+    # 2026-11-01 01:30 happens twice: the first (summer time) reading
+    ("Nov 1 1:30am", "2026-10-20T12:00:00-04:00", "2026-11-01T01:30:00-04:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "expected"), DST)
+def test_wall_clock_across_dst(text: str, now: str, expected: str) -> None:
+    assert _start(text, datetime.fromisoformat(now), "America/New_York") == expected
+
+
+def test_berlin_weekly_start_after_dst_change() -> None:
+    now = datetime.fromisoformat("2026-10-23T12:00:00+02:00")  # Berlin leaves DST on 10-25
+    result = parse("毎週月曜日 9時", now, "Europe/Berlin")
+    assert result.start is not None
+    assert result.start.isoformat() == "2026-10-26T09:00:00+01:00"
+
+
+@pytest.mark.parametrize("code", ERROR_CODES)
+def test_error_messages_explain_with_an_example(code: str) -> None:
+    japanese, english = error_message(code, "ja"), error_message(code, "en")
+    assert "例" in japanese
+    assert "example" in english.lower()
+    assert japanese != english
