@@ -616,6 +616,14 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"\s*(?:from\s+now|later|hence)\b",
         _en_offset,
     ),
+    # n-th weekday of a month
+    _rule(rf"(?:第\s*(?P<n>\d)|(?P<last>最終|最後の))\s*(?P<wd>[{_JA_WD}])曜日?", _nth_weekday),
+    _rule(
+        r"\b(?:the\s+)?(?P<n>[1-5](?=st|nd|rd|th)|first|second|third|fourth|fifth|last)"
+        rf"(?:st|nd|rd|th)?\s+(?P<wd>{_EN_WD})\b"
+        r"(?:\s+(?:of|in)\s+(?:the\s+)?(?P<scope>every|each|this|next|the)?\s*month)?",
+        _nth_weekday,
+    ),
     # recurrence markers
     _rule(
         r"(?P<word>平日(?:の)?(?:毎朝|毎日|毎晩|毎夕)?|毎平日|毎日|日々|各日|毎朝|各朝|毎晩|毎夜"
@@ -660,14 +668,6 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"(?<![\d.:])(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s*(?:of\s+)?"
         rf"(?P<mon>{_MONTH_WORD})\b\.?(?:,?\s*(?P<y>\d{{4}})\b)?",
         _en_date,
-    ),
-    # n-th weekday of a month
-    _rule(rf"(?:第\s*(?P<n>\d)|(?P<last>最終|最後の))\s*(?P<wd>[{_JA_WD}])曜日?", _nth_weekday),
-    _rule(
-        r"\b(?:the\s+)?(?P<n>[1-5](?=st|nd|rd|th)|first|second|third|fourth|fifth|last)"
-        rf"(?:st|nd|rd|th)?\s+(?P<wd>{_EN_WD})\b"
-        r"(?:\s+(?:of|in)\s+(?:the\s+)?(?P<scope>every|each|this|next|the)?\s*month)?",
-        _nth_weekday,
     ),
     # relative days
     _rule(
