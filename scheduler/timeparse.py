@@ -210,6 +210,7 @@ class _Token:
     weekdays: tuple[int, ...] = ()
     week_mode: str | None = None  # coming, next, this_week, week+1, week+2
     nth: int | None = None
+    nths: tuple[int, ...] = ()
     hour: int | None = None
     minute: int = 0
     part: str | None = None
@@ -234,7 +235,8 @@ _EN_WD = (
 _EN_WD_PREFIX = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6}
 _AMPM = r"(?:\s*\.?\s*(?P<ap>[ap])\s*\.?\s*m\b\.?|(?P<ap1>[ap])(?![a-z])\.?)"
 _JA_PART_WORDS = {
-    "午前": "am", "午後": "pm", "早朝": "morning", "朝方": "morning", "明け方": "morning",
+    "午前中": "am", "午前": "am", "午後": "pm",
+    "早朝": "morning", "朝方": "morning", "明け方": "morning",
     "朝": "morning", "夕方": "evening", "夕刻": "evening", "夕": "evening",
     "真夜中": "late", "夜中": "late", "深夜": "late", "未明": "late", "夜": "night", "晩": "night",
     "昼食時": "lunch", "お昼": "lunch", "昼": "lunch", "日中": "lunch", "am": "am", "pm": "pm",
@@ -500,7 +502,9 @@ def _nth_weekday(match: re.Match[str], _: str) -> _Token:
     day_text = match["wd"]
     weekday = _JA_WD.index(day_text) if day_text in _JA_WD else _EN_WD_PREFIX[day_text[:2]]
     scope = match.groupdict().get("scope") or ""
+    more = [int(digit) for digit in re.findall(r"\d", match.groupdict().get("more") or "")]
     token = _Token("nth", nth=nth, weekdays=(weekday,), recurring=scope in ("every", "each"))
+    token.nths = (nth, *more)
     if scope == "next":
         token.calendar_delta = relativedelta(months=1)
     return token
@@ -587,11 +591,21 @@ def _rule(pattern: str, build: _Builder) -> tuple[re.Pattern[str], _Builder]:
 
 
 _PARTICLE = r"\s*[のは、,]?\s*"
+_JA_WEEKDAY_NOTE = rf"(?:\s*\(\s*[{_JA_WD}](?:曜日?)?\s*\)|\s*[{_JA_WD}]曜日?)?"
 _JA_PREFIX = rf"(?P<prefix>(?:(?:{_JA_PART}){_PARTICLE})*)"
 _EN_HOUR_STOP = (
     r"(?![\d:/.]|\s*(?:st|nd|rd|th|%|minutes?|mins?|hours?|hrs?|days?|weeks?|months?"
     r"|years?|people|persons?|pages?|times|of)\b)"
 )
+_AFTER_DAY_WORD = "|".join(
+    f"(?<=\\b{word} )"
+    for word in (
+        "tomorrow", "today", "tonight", "weekday", "weekdays", "day", "daily", "morning",
+        "evening", "night", "afternoon", "monday", "tuesday", "wednesday", "thursday", "friday",
+        "saturday", "sunday", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays",
+        "saturdays", "sundays",
+    )
+)  # fmt: skip
 
 # Rules claim text in this order; a later rule never matches inside an earlier match.
 _RULES: list[tuple[re.Pattern[str], _Builder]] = [
@@ -617,7 +631,11 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _en_offset,
     ),
     # n-th weekday of a month
-    _rule(rf"(?:第\s*(?P<n>\d)|(?P<last>最終|最後の))\s*(?P<wd>[{_JA_WD}])曜日?", _nth_weekday),
+    _rule(
+        rf"(?:第\s*(?P<n>\d)(?P<more>(?:\s*[・、,と]\s*第?\s*\d)*)|(?P<last>最終|最後の))"
+        rf"\s*(?P<wd>[{_JA_WD}])曜日?",
+        _nth_weekday,
+    ),
     _rule(
         r"\b(?:the\s+)?(?P<n>[1-5](?=st|nd|rd|th)|first|second|third|fourth|fifth|last)"
         rf"(?:st|nd|rd|th)?\s+(?P<wd>{_EN_WD})\b"
@@ -642,10 +660,13 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     # dates
     _rule(
-        r"(?P<era>令和|平成|昭和)\s*(?P<n>\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日",
+        r"(?P<era>令和|平成|昭和)\s*(?P<n>\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+        + _JA_WEEKDAY_NOTE,
         _era_date,
     ),
-    _rule(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日", _ymd),
+    _rule(
+        r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日" + _JA_WEEKDAY_NOTE, _ymd
+    ),
     _rule(r"(?<![\d.])(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?!\d)", _ymd),
     _rule(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)", _ymd),
     _rule(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?!\d)", _ymd),
@@ -724,6 +745,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         rf"(?P<hour>\d{{1,2}}){_EN_HOUR_STOP}",
         _bare_hour,
     ),
+    _rule(rf"(?:{_AFTER_DAY_WORD})(?P<hour>\d{{1,2}}){_EN_HOUR_STOP}(?!\s*[-–~])", _bare_hour),
     _rule(
         r"(?<![\d:./])(?P<hour>\d{1,2})\s*,?\s*(?=(?:in\s+the\s+)?(?:morning|afternoon|evening"
         r"|night)\b|tonight|this\s+(?:morning|afternoon|evening)|lunchtime)",
@@ -767,7 +789,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     # month / year shifts, parts of the day
     _rule(r"再来月|来月|今月|来年|今年|\b(?:next|this)\s+(?:month|year)\b", _shift),
     _rule(
-        r"(?P<word>午前|午後|早朝|朝方|明け方|夕方|夕刻|真夜中|夜中|深夜|未明|お昼|昼食時|日中"
+        r"(?P<word>午前中|午前|午後|早朝|朝方|明け方|夕方|夕刻|真夜中|夜中|深夜|未明|お昼|昼食時|日中"
         r"|(?:朝|夜|晩|昼|夕)(?=\s*(?:の|に|、|,|\s|$|\d|から|は)))",
         _part,
     ),
@@ -983,7 +1005,8 @@ def _recurrence(tokens: list[_Token]) -> tuple[str, int] | None:
     dom = _first(tokens, "dom")
     parts = []
     if nth is not None and nth.nth is not None and freq in (None, "MONTHLY"):
-        parts = ["FREQ=MONTHLY", f"BYDAY={nth.nth}{_WEEKDAY_CODES[nth.weekdays[0]]}"]
+        code = _WEEKDAY_CODES[nth.weekdays[0]]
+        parts = ["FREQ=MONTHLY", "BYDAY=" + ",".join(f"{n}{code}" for n in nth.nths or (nth.nth,))]
     elif weekdays and freq in (None, "WEEKLY", "DAILY"):
         codes = ",".join(_WEEKDAY_CODES[day] for day in sorted(weekdays))
         parts = ["FREQ=WEEKLY", f"BYDAY={codes}"]

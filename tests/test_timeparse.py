@@ -85,6 +85,8 @@ RELATIVE = [
     ("Monday 9am", "2026-11-23T09:00:00+09:00"),
     ("tomorrow evening at 7", "2026-11-22T19:00:00+09:00"),
     ("来月の第1月曜日 10時", "2026-12-07T10:00:00+09:00"),
+    ("tomorrow 9 standup", "2026-11-22T09:00:00+09:00"),
+    ("土曜日の午前中", f"2026-11-28T{DEFAULT_HOUR:02d}:00:00+09:00"),
 ]
 
 RECURRING = [
@@ -115,6 +117,7 @@ RECURRING = [
     ("daily 9am", "2026-11-22T09:00:00+09:00", "FREQ=DAILY"),
     ("every month on the 1st at 9:00", "2026-12-01T09:00:00+09:00", "FREQ=MONTHLY;BYMONTHDAY=1"),
     ("Tuesdays and Thursdays at 6pm", "2026-11-24T18:00:00+09:00", "FREQ=WEEKLY;BYDAY=TU,TH"),
+    ("毎月第2・第4火曜 15時", "2026-11-24T15:00:00+09:00", "FREQ=MONTHLY;BYDAY=2TU,4TU"),
 ]
 
 RANGES = [
@@ -136,6 +139,7 @@ TITLES = [
     ("Dec 10 at 3pm: submit the annual report", "submit the annual report"),
     ("PTA総会は12月10日の14時から", "PTA総会"),
     ("in 30 minutes call the city office", "call the city office"),
+    ("2026年12月10日(木) 午後3時〜午後5時 研修会", "研修会"),
 ]
 
 INVALID = [
