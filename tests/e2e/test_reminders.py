@@ -1,0 +1,233 @@
+"""End to end: the real ``bot.py`` schedules, delivers and recovers reminders in a group.
+
+Notices that should fall due "now" are created for tomorrow and then moved in the database
+(the bot's source of truth) to a moment ago or just ahead; the dispatcher's 30-second heartbeat
+picks them up, so each case waits at most ~40 s instead of a real day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import StartBot
+from tests.fake_telegram import Chat, FakeTelegramServer, JSONDict, User
+
+pytestmark = pytest.mark.e2e
+
+CHAIR = User(id=701, first_name="委員長", language_code="ja")
+MEMBER = User(id=702, first_name="保護者", language_code="ja")
+GUEST = User(id=703, first_name="Guest", language_code="en")
+GROUP = Chat.group(-700, "学校運営協議会")
+NOTICE_WAIT = 75.0
+SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "renkei.db"
+
+
+def move_pending(db: Path, when: datetime) -> int:
+    """Make every pending notice due (and planned) at ``when``, as if time had passed."""
+    stamp = when.astimezone(UTC).strftime(SQLITE_FORMAT)
+    with sqlite3.connect(db, timeout=30) as conn:
+        cursor = conn.execute(
+            "UPDATE deliveries SET due_at = ?, planned_at = ? WHERE state = 'pending'",
+            (stamp, stamp),
+        )
+        return cursor.rowcount
+
+
+def delivery_states(db: Path) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(db, timeout=30) as conn:
+        return list(conn.execute("SELECT notice, state, attempts FROM deliveries ORDER BY id"))
+
+
+async def settled(db: Path, expected: list[str], timeout: float = 10.0) -> None:
+    """Wait until the ledger's states are ``expected`` (the row is written after the send)."""
+    for _ in range(int(timeout * 10)):
+        if [state for _, state, _ in delivery_states(db)] == expected:
+            return
+        await asyncio.sleep(0.1)
+    assert [state for _, state, _ in delivery_states(db)] == expected
+
+
+def notices(server: FakeTelegramServer, chat_id: int, text: str) -> list[JSONDict]:
+    return [m for m in server.sent_messages(chat_id) if text in str(m.get("text", ""))]
+
+
+def buttons(message: JSONDict) -> dict[str, str]:
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return {button["text"]: button["callback_data"] for row in rows for button in row}
+
+
+async def create(
+    server: FakeTelegramServer, user: User, command: str, expect: str, chat: Chat = GROUP
+) -> JSONDict:
+    await server.group_message(chat, user, command)
+    return await server.wait_for_message(chat.id, expect, timeout=20)
+
+
+@pytest.fixture
+async def group_bot(start_bot: StartBot, fake_server: FakeTelegramServer) -> FakeTelegramServer:
+    fake_server.add_chat(GROUP)
+    fake_server.set_admins(GROUP.id, [CHAIR.id])
+    await start_bot()
+    return fake_server
+
+
+async def test_admin_creates_meeting_with_confirmation_and_undo(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    reply = await create(
+        server, CHAIR, "/meeting 毎月第2火曜日 15時 運営委員会 @ 公民館", "会議を登録しました"
+    )
+    text = reply["text"]
+    assert "運営委員会" in text and "公民館" in text
+    assert re.search(r"\d+年\d+月\d+日\(火\) 15:00（Asia/Tokyo）", text), text
+    assert "毎月第2火曜日" in text
+    assert "1日前・1時間前" in text
+    undo = buttons(reply)
+    assert list(undo) == ["↩️ 取り消す"]
+
+    await server.group_message(GROUP, MEMBER, "/meeting 明日 10:00 勝手な会議")
+    refusal = await server.wait_for_message(GROUP.id, "管理者のみ", timeout=20)
+    assert "勝手な会議" not in refusal["text"]
+    await server.group_message(GROUP, GUEST, "/cancel 1")
+    await server.wait_for_message(GROUP.id, "only its administrators", timeout=20)
+
+    await server.group_message(GROUP, MEMBER, "/agenda")
+    agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
+    assert "#1" in agenda["text"] and "運営委員会" in agenda["text"]
+    assert "勝手な会議" not in agenda["text"]
+
+    await server.press_button(reply, next(iter(undo.values())), CHAIR)
+    await server.wait_for_message(GROUP.id, "取り消しました", timeout=20)
+    await server.group_message(GROUP, MEMBER, "/agenda")
+    await server.wait_for_message(GROUP.id, "予定はありません", timeout=20)
+
+
+async def test_bad_time_and_missing_title_are_explained(group_bot: FakeTelegramServer) -> None:
+    server = group_bot
+    await server.group_message(GROUP, CHAIR, "/meeting")
+    await server.wait_for_message(GROUP.id, "使い方", timeout=20)
+    await server.group_message(GROUP, CHAIR, "/meeting 明日 10:00")
+    await server.wait_for_message(GROUP.id, "内容（件名）がありません", timeout=20)
+    await server.group_message(GROUP, CHAIR, "/remind そのうち 何か")
+    message = await server.wait_for_message(GROUP.id, timeout=20)
+    assert "例" in message["text"], message["text"]
+
+
+async def test_notice_is_delivered_once_and_rsvp_updates_counts_in_place(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/notices 0", "会議のお知らせを")
+    await create(server, CHAIR, "/remind 1分後 テスト", "リマインドを登録しました")
+    await create(server, CHAIR, "/meeting 1分後 定例会", "会議を登録しました")
+    reminder = await server.wait_for_message(GROUP.id, "🔔 リマインド", timeout=NOTICE_WAIT)
+    assert "テスト" in reminder["text"] and "遅延配信" not in reminder["text"]
+    meeting = await server.wait_for_message(GROUP.id, "会議の時間です", timeout=NOTICE_WAIT)
+    assert "出席 0・欠席 0・未定 0" in meeting["text"]
+
+    choices = buttons(meeting)
+    assert set(choices) == {"出席 0", "欠席 0", "未定 0"}
+    await server.press_button(meeting, choices["出席 0"], MEMBER)
+    await server.wait_for_message(GROUP.id, "出席 1・欠席 0・未定 0", timeout=20)
+    await server.press_button(meeting, choices["出席 0"], CHAIR)
+    await server.wait_for_message(GROUP.id, "出席 2・欠席 0・未定 0", timeout=20)
+    await server.press_button(meeting, choices["欠席 0"], MEMBER)  # changes the answer
+    edited = await server.wait_for_message(GROUP.id, "出席 1・欠席 1・未定 0", timeout=20)
+    assert edited["message_id"] == meeting["message_id"]
+    assert set(buttons(edited)) == {"出席 1", "欠席 1", "未定 0"}
+
+    await server.group_message(GROUP, MEMBER, "/agenda")
+    await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
+    await asyncio.sleep(2)
+    assert len(notices(server, GROUP.id, "🔔 リマインド")) == 1
+    assert len(notices(server, GROUP.id, "会議の時間です")) == 1
+
+
+async def test_notice_due_while_down_is_sent_once_marked_delayed(
+    start_bot: StartBot, fake_server: FakeTelegramServer, tmp_path: Path
+) -> None:
+    server = fake_server
+    server.add_chat(GROUP)
+    server.set_admins(GROUP.id, [CHAIR.id])
+    bot = await start_bot()
+    await create(server, CHAIR, "/remind 明日 10:00 再起動テスト", "リマインドを登録しました")
+    await bot.kill()  # as in a crash
+    assert move_pending(database(tmp_path), datetime.now(UTC) - timedelta(minutes=20)) == 1
+    await start_bot()
+    delayed = await server.wait_for_message(GROUP.id, "再起動テスト", timeout=30, since=0)
+    if "遅延配信" not in delayed["text"]:  # the confirmation matched first
+        delayed = await server.wait_for_message(GROUP.id, "遅延配信", timeout=30, since=0)
+    assert "再起動テスト" in delayed["text"]
+    await asyncio.sleep(3)
+    assert len(notices(server, GROUP.id, "遅延配信")) == 1
+    await settled(database(tmp_path), ["sent"])
+
+
+async def test_flood_control_beyond_retries_still_delivers_once(
+    group_bot: FakeTelegramServer, tmp_path: Path
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/remind 明日 10:00 混雑テスト", "リマインドを登録しました")
+    # One more 429 than the rate limiter retries, so the dispatcher has to reschedule.
+    server.fail_next(
+        "sendMessage", n=7, status=429, description="Too Many Requests", retry_after=1
+    )
+    move_pending(database(tmp_path), datetime.now(UTC))
+    notice = await server.wait_for_message(GROUP.id, "🔔 リマインド", timeout=NOTICE_WAIT + 30)
+    assert "混雑テスト" in notice["text"]
+    await settled(database(tmp_path), ["sent"])
+    await asyncio.sleep(3)
+    assert len(notices(server, GROUP.id, "🔔 リマインド")) == 1
+    ((_notice, state, attempts),) = delivery_states(database(tmp_path))
+    assert state == "sent" and attempts >= 2
+
+
+async def test_forbidden_pauses_the_chat_until_the_bot_is_back(
+    group_bot: FakeTelegramServer, tmp_path: Path
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/remind 明日 10:00 退会テスト", "リマインドを登録しました")
+    server.block_chat(GROUP.id)
+    mark = server.mark()
+    move_pending(database(tmp_path), datetime.now(UTC))
+    await server.wait_for(
+        lambda r: r.method.lower() == "sendmessage" and r.status == 403,
+        since=mark,
+        timeout=NOTICE_WAIT,
+    )
+    await asyncio.sleep(35)  # a full heartbeat: no retry storm against a chat that refuses us
+    refused = [r for r in server.calls("sendMessage")[0:] if r.status == 403]
+    assert len(refused) == 1
+    assert [s for _, s, _ in delivery_states(database(tmp_path))] == ["pending"]
+
+    await server.my_chat_member(GROUP, "member", by=CHAIR)
+    back = await server.wait_for_message(GROUP.id, "退会テスト", timeout=30)
+    assert "🔔 リマインド" in back["text"]
+    await settled(database(tmp_path), ["sent"])
+
+
+async def test_migrated_group_gets_the_notice_at_its_new_id(
+    group_bot: FakeTelegramServer, tmp_path: Path
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/remind 明日 10:00 移行テスト", "リマインドを登録しました")
+    server.migrate_chat(GROUP.id, -1000700)
+    move_pending(database(tmp_path), datetime.now(UTC))
+    notice = await server.wait_for_message(-1000700, "移行テスト", timeout=NOTICE_WAIT)
+    assert "🔔 リマインド" in notice["text"]
+    with sqlite3.connect(database(tmp_path)) as conn:
+        assert conn.execute("SELECT DISTINCT chat_id FROM reminders").fetchall() == [(-1000700,)]
+        assert conn.execute("SELECT active FROM chats WHERE id = ?", (GROUP.id,)).fetchone() == (
+            0,
+        )
