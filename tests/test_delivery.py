@@ -1,0 +1,81 @@
+"""What a group sees in a notice, and the dispatcher's bookkeeping rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from db.models import Delivery, Reminder
+from scheduler import delivery, render, service
+from scheduler.service import RsvpCounts
+
+OCCURRENCE = datetime(2025, 12, 9, 6, 0, tzinfo=UTC)  # Tue 9 Dec 15:00 JST
+
+
+def meeting(**changes: object) -> Reminder:
+    fields: dict[str, object] = {
+        "id": 12, "chat_id": -1, "kind": service.MEETING, "title": "運営委員会 <第3回>",
+        "place": "公民館 & 図書室", "start": OCCURRENCE, "tz": "Asia/Tokyo",
+        "rrule": None, "notice_offsets": [86400, 3600], "status": service.ACTIVE,
+    }  # fmt: skip
+    fields.update(changes)
+    return Reminder(**fields)
+
+
+def notice(name: str, *, delayed: bool = False) -> Delivery:
+    return Delivery(
+        id=345, reminder_id=12, occurrence=OCCURRENCE, notice=name, planned_at=OCCURRENCE,
+        due_at=OCCURRENCE, state=service.SENDING, attempts=1, delayed=delayed, chat_id=-1,
+    )  # fmt: skip
+
+
+def test_meeting_notice_shows_date_weekday_zone_place_and_counts_escaped() -> None:
+    text = render.notice_text(meeting(), notice("before:86400"), "ja", RsvpCounts(2, 1, 0))
+    assert "📅 会議のお知らせ（1日前）" in text
+    assert "<b>運営委員会 &lt;第3回&gt;</b>" in text
+    assert "2025年12月9日(火) 15:00（Asia/Tokyo）" in text
+    assert "場所: 公民館 &amp; 図書室" in text
+    assert "出席 2・欠席 1・未定 0" in text
+    assert "遅延配信" not in text
+
+
+def test_delayed_notice_says_so_in_both_languages() -> None:
+    assert render.notice_text(meeting(), notice("before:3600", delayed=True), "ja").startswith(
+        "（遅延配信）"
+    )
+    english = render.notice_text(meeting(), notice("before:3600", delayed=True), "en")
+    assert english.startswith("(Delayed delivery)")
+    assert "1 hour before" in english and "Tue 9 Dec 2025, 15:00 (Asia/Tokyo)" in english
+
+
+def test_milestone_overdue_notice_tells_how_to_stop_it() -> None:
+    text = render.notice_text(meeting(kind=service.MILESTONE), notice("overdue:2"), "ja")
+    assert "期限を過ぎています（2回目のお知らせ）" in text
+    assert "/done 12" in text
+
+
+def test_rsvp_buttons_fit_callback_data_limit_and_show_counts() -> None:
+    markup = delivery.rsvp_keyboard(10**12 - 1, RsvpCounts(3, 0, 1), "en")
+    (row,) = markup.inline_keyboard
+    assert [button.text for button in row] == ["Attending 3", "Can't 0", "Maybe 1"]
+    for button in row:
+        assert isinstance(button.callback_data, str)
+        assert len(button.callback_data.encode()) <= 64
+        assert delivery.RSVP_CODES[button.callback_data.rsplit(":", 1)[1]]
+
+
+def test_network_backoff_grows_and_is_capped() -> None:
+    waits = [delivery._backoff(n) for n in range(1, 10)]
+    assert waits[0] == timedelta(seconds=10)
+    assert waits == sorted(waits)
+    assert waits[-1] == timedelta(seconds=delivery.BACKOFF_MAX)
+
+
+def test_agenda_lists_times_in_the_chat_zone_with_status() -> None:
+    from zoneinfo import ZoneInfo
+
+    overdue = service.AgendaItem(meeting(kind=service.MILESTONE), OCCURRENCE, True,
+                                 RsvpCounts(), missed=1, failed=0)  # fmt: skip
+    text = render.agenda_text([overdue], 30, ZoneInfo("Asia/Tokyo"), "ja")
+    assert "#12 [締切] 2025年12月9日(火) 15:00" in text
+    assert "期限超過" in text and "送れなかったお知らせ 1件" in text
+    assert "（時刻は Asia/Tokyo）" in text
