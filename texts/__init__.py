@@ -22,3 +22,24 @@ def t(lang: str, key: str, **kwargs: object) -> str:
     messages = LANGUAGES.get(lang, LANGUAGES[DEFAULT_LANG])
     template = messages.get(key) or LANGUAGES[DEFAULT_LANG][key]
     return template.format(**kwargs) if kwargs else template
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split ``text`` into pieces of at most ``limit`` characters at paragraph, line or sentence
+    ends where possible, so a long answer reads naturally across several messages."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = -1
+        for separator in ("\n\n", "\n", "。", ". ", "、", ", ", " "):
+            position = window.rfind(separator)
+            if position >= limit // 2:
+                cut = position + len(separator)
+                break
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    pieces.append(rest)
+    return pieces
