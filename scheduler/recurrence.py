@@ -142,13 +142,36 @@ def _pattern(parts: dict[str, str], local_start: datetime, lang: str) -> str:
         if matched and matched.group(1):
             nth = _ordinal(lang, int(matched.group(1)))
             return t(lang, "when.every_month_nth", nth=nth, day=_weekday_name(lang, matched[2]))
-        day = int(monthday) if monthday else local_start.day
-        if day == -1:
+        numbers = [int(day) for day in monthday.split(",") if day] or [local_start.day]
+        if len(numbers) > 1:
+            items = [_month_day(lang, day) for day in numbers]
+            return t(lang, "when.every_month_days", days=_join(lang, items))
+        if numbers[0] == -1:
             return t(lang, "when.every_month_last_day")
-        return t(lang, "when.every_month_day", day=day, suffix=_english_suffix(day))
+        return t(lang, "when.every_month_day", day=numbers[0], suffix=_english_suffix(numbers[0]))
     if freq == "YEARLY":
-        return t(lang, "when.every_year", date=_date(lang, local_start))
+        return _yearly(parts, byday, local_start, lang)
     return t(lang, "when.repeating")
+
+
+def _month_day(lang: str, day: int) -> str:
+    if day == -1:
+        return t(lang, "when.month_day_last")
+    return t(lang, "when.month_day_item", day=day, suffix=_english_suffix(day))
+
+
+def _yearly(parts: dict[str, str], byday: list[str], local_start: datetime, lang: str) -> str:
+    """毎年4月1日, 毎年3月末日, 毎年12月第1水曜日 and their English wording."""
+    month_number = parts.get("BYMONTH", "")
+    month = t(lang, f"when.month_{int(month_number) if month_number else local_start.month}")
+    matched = _NTH_WEEKDAY.match(byday[0]) if len(byday) == 1 else None
+    if matched and matched.group(1):
+        nth = _ordinal(lang, int(matched.group(1)))
+        day = _weekday_name(lang, matched[2])
+        return t(lang, "when.every_year_nth", month=month, nth=nth, day=day)
+    if parts.get("BYMONTHDAY") == "-1":
+        return t(lang, "when.every_year_last_day", month=month)
+    return t(lang, "when.every_year", date=_date(lang, local_start))
 
 
 def _date(lang: str, local: datetime) -> str:

@@ -17,6 +17,25 @@ Conventions (documented here because users and tests rely on them):
   next calendar week (weeks start on Monday).
 - A range (``15時から17時``, ``3pm-5pm``) starts at its first time.
 - Recurrences start at their first occurrence strictly after now.
+- Deadlines: ``今日中`` / ``明日中`` / ``今月中`` end the day at 23:59; the business idioms
+  ``EOD`` / ``COB`` / ``end of day`` mean 17:00. ``朝イチ`` / ``first thing`` is 09:00, ``昼前``
+  11:00, ``昼過ぎ`` / ``午後イチ`` 13:00.
+- Periods name their first day: bare ``来週`` / ``next week`` is that week's Monday, ``週明け``
+  the coming Monday, ``来月`` / ``next month`` and ``月初`` a 1st, ``上旬/中旬/下旬`` the 1st /
+  11th / 21st; ``月末`` / ``3月末`` / ``end of month`` the last day, ``年度末`` 31 March and
+  ``年度初め`` 1 April (the Japanese fiscal year runs April to March). ``週末`` / ``this weekend``
+  is the coming Saturday, while ``土日``, ``毎週末`` and ``weekends`` repeat on Saturday and
+  Sunday.
+- ``N日おき`` skips N days (every N+1 days); ``2週間おき`` / ``2か月おき`` are every 2 weeks /
+  months, ``1週間おき`` / ``1か月おき`` every other week / month.
+- Repeating dates keep the rule minimal: ``毎年4月1日`` is ``FREQ=YEARLY`` from its start, but
+  ``毎年3月末`` needs ``BYMONTH=3;BYMONTHDAY=-1`` and ``毎年12月第1水曜`` ``BYMONTH=12;BYDAY=1WE``.
+  Lists repeat by themselves: ``毎月15日と30日`` is ``BYMONTHDAY=15,30``, ``第2・第4火曜``
+  ``BYDAY=2TU,4TU``.
+- A named zone (``3pm PST``, ``15:00 UTC``, ``日本時間``, an ISO ``+09:00`` / ``Z``) is read in
+  that zone and the result given in the chat's zone; naming the chat's own zone changes nothing.
+- Text after ``@`` is a place (``10時 @ 第2会議室``) once a time came before it; a second date glued
+  to a word (``年度末評価``, ``月末締め``) stays in the title.
 """
 
 from __future__ import annotations
@@ -200,7 +219,8 @@ def _normalise(text: str) -> _Text:
 
 @dataclass
 class _Token:
-    kind: str  # date, dom, reldate, weekday, nth, time, offset, every, part, shift, error
+    kind: str  # date, dom, reldate, weekday, nth, time, offset, every, part, shift, zone, note,
+    # error
     start: int = 0
     end: int = 0
     year: int | None = None
@@ -211,6 +231,8 @@ class _Token:
     week_mode: str | None = None  # coming, next, this_week, week+1, week+2
     nth: int | None = None
     nths: tuple[int, ...] = ()
+    monthdays: tuple[int, ...] = ()  # 毎月15日と30日: (15, 30); -1 is the last day
+    zone: str | None = None  # 3pm PST: the IANA zone the clock time is read in
     hour: int | None = None
     minute: int = 0
     part: str | None = None
@@ -398,7 +420,7 @@ def _date_token(year: int | None, month: int, day: int) -> _Token:
     return _Token("date", year=year, month=month, day=day)
 
 
-_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
+_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "r": 2018, "h": 1988, "s": 1925}
 
 
 def _era_date(match: re.Match[str], _: str) -> _Token:
@@ -426,10 +448,15 @@ def _invalid_month(match: re.Match[str], _: str) -> _Token | None:
 
 
 def _dom(match: re.Match[str], _: str) -> _Token | None:
-    day = int(match["d"])
-    if not 1 <= day <= 31:
+    """15日, the 1st, or a list: 15日と30日, 1・15日, the 1st and 15th (of every month)."""
+    days = [int(match["d"])]
+    more = match.groupdict().get("more") or ""
+    days.extend(int(number) for number in re.findall(r"\d+", more))
+    if not all(1 <= day <= 31 for day in days):
         return _Token("error", error="invalid_date")
-    return _Token("dom", day=day)
+    days = sorted(set(days))
+    scope = match.groupdict().get("scope") or ""
+    return _Token("dom", day=days[0], monthdays=tuple(days), recurring=scope in ("every", "each"))
 
 
 def _month_end(match: re.Match[str], _: str) -> _Token:
@@ -503,10 +530,18 @@ def _nth_weekday(match: re.Match[str], _: str) -> _Token:
     weekday = _JA_WD.index(day_text) if day_text in _JA_WD else _EN_WD_PREFIX[day_text[:2]]
     scope = match.groupdict().get("scope") or ""
     more = [int(digit) for digit in re.findall(r"\d", match.groupdict().get("more") or "")]
-    token = _Token("nth", nth=nth, weekdays=(weekday,), recurring=scope in ("every", "each"))
-    token.nths = (nth, *more)
+    # 第2・第4火曜 can only be a repeating pattern, so a list repeats monthly by itself.
+    recurring = scope in ("every", "each") or bool(more)
+    token = _Token("nth", nth=nth, weekdays=(weekday,), recurring=recurring)
+    token.nths = tuple(dict.fromkeys((nth, *more)))
     if scope == "next":
         token.calendar_delta = relativedelta(months=1)
+    month_text = match.groupdict().get("m") or match.groupdict().get("mon")
+    if month_text:
+        month = int(month_text) if month_text.isdigit() else _EN_MONTHS.index(month_text[:3]) + 1
+        if not 1 <= month <= 12:
+            return _Token("error", error="invalid_date")
+        token.month = month  # 12月第1水曜, the first Monday of December
     return token
 
 
@@ -557,7 +592,11 @@ def _ja_every(match: re.Match[str], _: str) -> _Token:
         return token
     if match["n"]:
         unit = {"日": "DAILY", "週": "WEEKLY", "週間": "WEEKLY"}.get(match["unit"], "MONTHLY")
-        step = int(match["n"]) + (1 if match["kind"] == "おき" else 0)
+        # 2日おき skips two days (every 3rd day), but 2週間おき / 2か月おき mean every 2 weeks /
+        # months as people use them; only 1週間おき / 1か月おき are every other week / month.
+        count = int(match["n"])
+        skips = match["kind"] == "おき" and (match["unit"] == "日" or count == 1)
+        step = count + (1 if skips else 0)
         return _Token("every", freq=unit, interval=step, recurring=True)
     if word in ("ごと", "ごとに", "毎"):
         return _Token("every", freq="WEEKLY", recurring=True)
@@ -584,6 +623,159 @@ def _en_every(match: re.Match[str], _: str) -> _Token:
     return _Token(
         "every", freq=_EN_EVERY_UNITS[unit], interval=interval, part=part, recurring=True
     )
+
+
+_MONTH_PART_DAYS = {
+    "末日": -1, "末": -1, "終わり": -1, "おわり": -1, "終盤": -1, "end": -1,
+    "初め": 1, "はじめ": 1, "始め": 1, "初旬": 1, "上旬": 1, "頭": 1, "初": 1,
+    "beginning": 1, "start": 1, "early": 1, "中旬": 11, "半ば": 11, "mid": 11, "middle": 11,
+    "下旬": 21, "late": 21,
+}  # fmt: skip
+_MONTH_PART = "|".join(
+    word for word in sorted(_MONTH_PART_DAYS, key=len, reverse=True) if not word.isascii()
+)
+
+
+def _month_part(match: re.Match[str], _: str) -> _Token:
+    """3月末, 4月初め, 12月中旬, end of March: a day in a named month (末 is its last day)."""
+    month_text = match.groupdict().get("m") or match.groupdict().get("mon") or ""
+    month = int(month_text) if month_text.isdigit() else _EN_MONTHS.index(month_text[:3]) + 1
+    if not 1 <= month <= 12:
+        return _Token("error", error="invalid_date")
+    year = match.groupdict().get("y")
+    return _Token(
+        "date", year=int(year) if year else None, month=month, day=_MONTH_PART_DAYS[match["w"]]
+    )
+
+
+def _fiscal(match: re.Match[str], _: str) -> _Token:
+    """年度末 (31 March) and 年度初め (1 April) of the Japanese fiscal year; 毎年度末 repeats."""
+    starts = match["w"] is None or _MONTH_PART_DAYS[match["w"]] == 1  # 新年度, 年度初め
+    day = (4, 1) if starts else (3, -1)
+    token = _Token("date", month=day[0], day=day[1])
+    if match["shift"]:
+        token.extra["fiscal"] = 1 if match["shift"] in "来翌" else 0
+    if match["every"]:
+        token.recurring, token.freq = True, "YEARLY"
+    return token
+
+
+_MONTH_SHIFTS = {"今月": 0, "当月": 0, "来月": 1, "翌月": 1, "再来月": 2, "this": 0, "next": 1}
+
+
+def _relative_month_part(match: re.Match[str], _: str) -> _Token:
+    """今月末, 来月初め, 月初, end of next month; 今月中 is a deadline at the month's end."""
+    word = match["w"]
+    token = _Token("dom", day=-1 if word == "中" else _MONTH_PART_DAYS[word])
+    token.monthdays = (token.day,) if token.day is not None else ()
+    shift = match.groupdict().get("shift")
+    if shift:
+        token.calendar_delta = relativedelta(months=_MONTH_SHIFTS[shift.strip()])
+    if word == "中":
+        token.part = "day_end"
+    return token
+
+
+def _year_end(match: re.Match[str], _: str) -> _Token:
+    token = _Token("date", month=12, day=31)
+    groups = match.groupdict()
+    if (groups.get("shift") or groups.get("enshift")) in ("next", "来年"):
+        token.calendar_delta = relativedelta(years=1)
+    return token
+
+
+def _weekend(match: re.Match[str], _: str) -> _Token:
+    """週末 / this weekend is the coming Saturday; 土日, 毎週末, weekends repeat on SA and SU."""
+    mod = re.sub(r"\s+", " ", match["mod"] or match["enmod"] or "")
+    word = match["w"] or match["enw"]
+    repeating = (
+        mod in ("毎", "毎週", "every", "each")
+        or word == "weekends"
+        or (word.startswith("土日") and not mod)
+    )
+    if repeating:
+        return _Token("weekday", weekdays=(5, 6), recurring=True)
+    mode = {
+        "来週": "week+1", "来": "week+1", "翌週": "week+1", "翌": "week+1", "再来週": "week+2",
+        "再来": "week+2", "next": "week+1",
+    }.get(mod)  # fmt: skip
+    return _Token("weekday", weekdays=(5,), week_mode=mode)
+
+
+def _week_start(match: re.Match[str], _: str) -> _Token:
+    """週明け is the coming Monday; bare 来週 / 再来週 / next week mean that week's Monday."""
+    groups = match.groupdict()
+    mod = re.sub(r"\s+", " ", groups.get("mod") or groups.get("enmod") or "")
+    mode = {
+        "来週": "week+1", "来": "week+1", "翌週": "week+1", "翌": "week+1", "再来週": "week+2",
+        "再来": "week+2", "next week": "week+1", "the week after next": "week+2",
+    }.get(mod, "next")  # fmt: skip
+    return _Token("weekday", weekdays=(0,), week_mode=mode)
+
+
+def _week_end(match: re.Match[str], _: str) -> _Token:
+    """end of the week: the coming Friday; end of next week: Friday of next week."""
+    return _Token("weekday", weekdays=(4,), week_mode="week+1" if match["shift"] else None)
+
+
+def _day_end(match: re.Match[str], text: str) -> _Token:
+    """今日中 / 明日中: by the end of that day (23:59)."""
+    token = _reldate(match, text)
+    token.part = "day_end"
+    return token
+
+
+def _named_time(match: re.Match[str], _: str) -> _Token:
+    """朝イチ / first thing 9:00, 昼前 11:00, 昼過ぎ / 午後イチ 13:00."""
+    word = match.group()
+    hour = 13 if re.search("午後|過ぎ|すぎ", word) else 11 if "前" in word else 9
+    return _Token("time", hour=hour, explicit_meridiem=True)
+
+
+def _note(match: re.Match[str], _: str) -> _Token:
+    """Words that only lead into a date (年明け, 来る): kept out of the title, no meaning."""
+    return _Token("note")
+
+
+_ZONES = {
+    "jst": "Asia/Tokyo", "日本時間": "Asia/Tokyo", "japan time": "Asia/Tokyo",
+    "tokyo time": "Asia/Tokyo", "kst": "Asia/Seoul", "utc": "UTC", "gmt": "UTC", "z": "UTC",
+    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles",
+    "pacific time": "America/Los_Angeles", "est": "America/New_York",
+    "edt": "America/New_York", "et": "America/New_York", "eastern time": "America/New_York",
+    "cst": "America/Chicago", "cdt": "America/Chicago", "ct": "America/Chicago",
+    "central time": "America/Chicago", "mst": "America/Denver", "mdt": "America/Denver",
+    "bst": "Europe/London", "uk time": "Europe/London", "london time": "Europe/London",
+    "cet": "Europe/Berlin", "cest": "Europe/Berlin", "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney", "sgt": "Asia/Singapore", "hkt": "Asia/Hong_Kong",
+    "ist": "Asia/Kolkata", "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland",
+}  # fmt: skip
+_ZONE_WORD = "|".join(
+    sorted((re.escape(word) for word in _ZONES if word != "z"), key=len, reverse=True)
+)
+_NEXT_TO_CLOCK = re.compile(r"(?:\d|[ap]\.?m\.?|時|分|半|noon|o'?clock)\s*\(?\s*$")
+_ISO_CLOCK = re.compile(r"\dt\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+
+
+def _zone(match: re.Match[str], text: str) -> _Token | None:
+    """3pm JST, 15:00 UTC, 日本時間15時, 2026-12-10T15:00+09:00: the zone a clock time is in."""
+    before, after = text[: match.start()], text[match.end() :]
+    offset = match.groupdict().get("offset")
+    if offset is not None:
+        if not _ISO_CLOCK.search(before):
+            return None
+        if offset == "z":
+            return _Token("zone", zone="UTC")
+        sign, hours, minutes = offset[0], int(offset[1:3]), int(offset[-2:])
+        if minutes or hours > 14:
+            return _Token("note")  # a half-hour offset: read in the chat's zone
+        name = "UTC" if hours == 0 else f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+        return _Token("zone", zone=name)
+    word = re.sub(r"\s+", " ", match["word"])
+    anywhere = not word.isascii() or " " in word
+    if not (anywhere or _NEXT_TO_CLOCK.search(before) or re.match(r"\s*\d", after)):
+        return None
+    return _Token("zone", zone=_ZONES[word])
 
 
 def _rule(pattern: str, build: _Builder) -> tuple[re.Pattern[str], _Builder]:
@@ -627,19 +819,64 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(
         r"(?P<dur>(?:(?:\d+(?:\.\d+)?|an?|half\s+an?)\s*(?:minutes?|mins?|min|hours?|hrs?|hr|h"
         r"|days?|weeks?|wks?|months?|years?)\b(?:\s+and\s+a\s+half)?(?:\s*,?\s*(?:and\s+)?)?)+)"
-        r"\s*(?:from\s+now|later|hence)\b",
+        r"\s*(?:from\s+now|from\s+today|later|hence)\b",
         _en_offset,
+    ),
+    # lead-in words, zones, deadlines, named periods that other rules would cut in half
+    _rule(
+        rf"年明け(?:早々|すぐ)?\s*の?(?=\s*(?:\d{{1,2}}\s*[月/]|第|[{_JA_WD}]曜))"
+        r"|(?:来る|来たる|きたる)(?=\s*\d{1,2}\s*[月/日])",
+        _note,
+    ),
+    _rule(
+        r"(?P<offset>(?<=\d)(?:z|[+-]\d{2}:?\d{2}))(?![\d:a-z])"
+        rf"|\(?(?:\b(?P<word>{_ZONE_WORD})\b|(?P<jword>日本時間))\)?",
+        lambda match, text: (
+            _zone(match, text) if not match["jword"] else _Token("zone", zone="Asia/Tokyo")
+        ),
+    ),
+    _rule(
+        r"(?P<every>毎)?(?P<shift>今|本|来|翌)?年度\s*の?\s*(?P<w>末日|末|終わり|おわり|初め|はじめ|始め|頭)"
+        r"|新年度",
+        _fiscal,
+    ),
+    _rule(
+        r"\b(?:every\s+day|daily)\s+(?:except|but\s+not|excluding)\s+(?:on\s+)?(?:the\s+)?"
+        r"weekends?\b",
+        lambda match, text: _Token("every", freq="WEEKLY", weekdays=_WORKDAYS, recurring=True),
+    ),
+    _rule(
+        r"(?P<mod>毎週|今週|来週|翌週|再来週|毎|今|来|翌|再来)?\s*の?\s*"
+        r"(?P<w>週末|土日(?:曜日?)?(?:祝日?)?)"
+        r"|\b(?P<enmod>every|each|this|next|on|over\s+the|the)?\s*(?P<enw>weekends?)\b",
+        lambda match, text: _weekend(match, text),
+    ),
+    _rule(r"(?P<mod>再来|来|翌)?週明け", _week_start),
+    _rule(
+        r"(?P<word>今日|本日|きょう|明日|あした|あす|明後日|あさって)\s*中(?!\s*[旬止])",
+        _day_end,
+    ),
+    _rule(
+        r"\b(?:by\s+)?(?:eod|cob|eob|close\s+of\s+business"
+        r"|end\s+of\s+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day)\b",
+        _fixed_time(17),
+    ),
+    _rule(
+        r"朝\s*(?:イチ|いち|一番|一)|午前\s*(?:イチ|一番)|午後\s*(?:イチ|いち|一番|一)(?!\s*\d)"
+        r"|お?昼\s*(?:過ぎ|すぎ)|お?昼\s*前|\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b",
+        _named_time,
     ),
     # n-th weekday of a month
     _rule(
-        rf"(?:第\s*(?P<n>\d)(?P<more>(?:\s*[・、,と]\s*第?\s*\d)*)|(?P<last>最終|最後の))"
+        rf"(?:(?P<m>\d{{1,2}})\s*月\s*の?\s*)?(?:第\s*(?P<n>\d)(?P<more>(?:\s*[・、,と]\s*第?\s*\d)*)|(?P<last>最終|最後の))"
         rf"\s*(?P<wd>[{_JA_WD}])曜日?",
         _nth_weekday,
     ),
     _rule(
         r"\b(?:the\s+)?(?P<n>[1-5](?=st|nd|rd|th)|first|second|third|fourth|fifth|last)"
         rf"(?:st|nd|rd|th)?\s+(?P<wd>{_EN_WD})\b"
-        r"(?:\s+(?:of|in)\s+(?:the\s+)?(?P<scope>every|each|this|next|the)?\s*month)?",
+        r"(?:\s+(?:of|in)\s+(?:(?:the\s+)?(?P<scope>every|each|this|next|the)?\s*month"
+        rf"|(?P<mon>{_MONTH_WORD})\b\.?))?",
         _nth_weekday,
     ),
     # recurrence markers
@@ -667,9 +904,34 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(
         r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日" + _JA_WEEKDAY_NOTE, _ymd
     ),
-    _rule(r"(?<![\d.])(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?!\d)", _ymd),
+    _rule(
+        r"(?<![a-z\d])(?P<era>令和|平成|昭和|r|h|s)\s*(?P<n>\d{1,2}|元)\s*[./-]\s*(?P<m>\d{1,2})"
+        r"\s*[./-]\s*(?P<d>\d{1,2})(?!\d)" + _JA_WEEKDAY_NOTE,
+        _era_date,
+    ),
+    _rule(
+        r"(?<![\d.])(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?!\d)"
+        r"(?:t(?=\d))?" + _JA_WEEKDAY_NOTE,
+        _ymd,
+    ),
     _rule(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)", _ymd),
     _rule(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?!\d)", _ymd),
+    # 12.10 15:00, 12.10(木): a Japanese month.day, only where it cannot be a clock time
+    _rule(
+        rf"(?<![\d./:])(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})(?![\d.])"
+        rf"(?=\s*\(\s*[{_JA_WD}]|\s*[{_JA_WD}]曜|\s+\d{{1,2}}\s*(?::|時|[ap]\.?m))"
+        + _JA_WEEKDAY_NOTE,
+        _ymd,
+    ),
+    _rule(
+        rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?<!\d)(?P<m>\d{{1,2}})\s*月\s*の?\s*(?P<w>{_MONTH_PART})",
+        _month_part,
+    ),
+    _rule(
+        r"\b(?:the\s+)?(?P<w>end|beginning|start|early|mid|middle|late)(?:\s+of|\s*-|\s)\s*"
+        rf"(?P<mon>{_MONTH_WORD})\b\.?",
+        _month_part,
+    ),
     _rule(
         r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
         rf"(?:\s*\(\s*[{_JA_WD}](?:曜日?)?\s*\)|\s*[{_JA_WD}]曜日?)?",
@@ -704,6 +966,29 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
             None if m["word"] in ("this", "next") and not m["part"] else _reldate(m, text)
         ),
     ),
+    _rule(
+        r"(?P<shift>今月|当月|来月|翌月|再来月)\s*の?\s*"
+        r"(?P<w>末日|末|終わり|おわり|初め|はじめ|始め|初旬|上旬|中旬|下旬|頭|中(?!\s*[旬止]))"
+        r"|(?<![\d今来翌再当])月(?P<w2>初め|初|頭|始め|はじめ)(?!\s*[旬])",
+        lambda match, text: (
+            _relative_month_part(match, text) if match["w"] else _Token("dom", day=1)
+        ),
+    ),
+    _rule(
+        r"\b(?:the\s+)?(?P<w>end|beginning|start|middle)\s+of\s+(?:the\s+)?"
+        r"(?:(?P<shift>this|next)\s+)?month\b",
+        _relative_month_part,
+    ),
+    _rule(r"\b(?:the\s+)?month[-\s]?end\b|\beom\b", _month_end),
+    _rule(
+        r"(?:(?P<shift>今年|来年)\s*の?\s*)?年末(?!年始)|\b(?:the\s+)?end\s+of\s+(?:the\s+)?"
+        r"(?:(?P<enshift>this|next)\s+)?year\b|\byear[-\s]end\b",
+        lambda match, text: _year_end(match, text),
+    ),
+    _rule(
+        r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:(?P<shift>next)\s+)?(?:work\s*)?week\b",
+        _week_end,
+    ),
     # clock times
     _rule(
         r"\b(?:(?P<from>from|between)\s+)?(?<![\d:./-])(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?"
@@ -718,7 +1003,8 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _relative_clock,
     ),
     _rule(
-        rf"{_JA_PREFIX}(?<![\d:/.])(?P<hour>\d{{1,2}})\s*:\s*(?P<minute>\d{{2}})(?![\d:])"
+        rf"{_JA_PREFIX}(?<![\d:/.])(?P<hour>\d{{1,2}})\s*:\s*(?P<minute>\d{{2}})"
+        r"(?::\d{2}(?:\.\d+)?)?(?![\d:])"
         rf"(?:{_AMPM})?{_TIME_SUFFIX}",
         _colon_time,
     ),
@@ -728,6 +1014,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _ampm_time,
     ),
     _rule(rf"(?<![\d:/.])(?P<hour>\d{{1,2}})(?P<minute>\d{{2}})\s*{_AMPM}", _ampm_time),
+    _rule(r"(?<![\d:/.])(?P<hour>\d{1,2})h(?![a-z\d])", _bare_hour),
     _rule(
         rf"(?<![\d:/.])(?P<hour>\d{{1,2}})(?P<minute>)\s*{_AMPM}(?:\s*o'?\s*clock)?{_TIME_SUFFIX}",
         _ampm_time,
@@ -741,11 +1028,17 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(r"(?:正午|お昼の?12時)|\b(?:12\s+)?(?:noon|mid-?\s?day)(?:ish)?\b", _fixed_time(12)),
     _rule(r"真夜中|\b(?:12\s+)?mid-?\s?night\b", _fixed_time(0)),
     _rule(
+        r"\b(?:at|around|about|by|from|till|until)\s+(?P<hour>\d{1,2})\.(?P<minute>\d{2})(?![\d.])",
+        _bare_hour,
+    ),
+    _rule(
         r"\b(?:at|around|about|by|from|circa|till|until|between|approximately)\s+"
         rf"(?P<hour>\d{{1,2}}){_EN_HOUR_STOP}",
         _bare_hour,
     ),
     _rule(rf"(?:{_AFTER_DAY_WORD})(?P<hour>\d{{1,2}}){_EN_HOUR_STOP}(?!\s*[-–~])", _bare_hour),
+    # next Monday morning 6-8: a bare range right after a day or part of the day
+    _rule(rf"(?:{_AFTER_DAY_WORD})(?P<hour>\d{{1,2}})\s*[-–~]\s*\d{{1,2}}(?![\d:])", _bare_hour),
     _rule(
         r"(?<![\d:./])(?P<hour>\d{1,2})\s*,?\s*(?=(?:in\s+the\s+)?(?:morning|afternoon|evening"
         r"|night)\b|tonight|this\s+(?:morning|afternoon|evening)|lunchtime)",
@@ -753,7 +1046,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     # day of month, month end
     _rule(
-        r"(?<![\d/])(?<!\d月)(?P<d>\d{1,2})\s*日"
+        r"(?<![\d/])(?<!\d月)(?P<d>\d{1,2})(?P<more>(?:\s*日?\s*(?:と|・|、|,|&)\s*\d{1,2})*)\s*日"
         r"(?!\s*(?:後|間|前|目|以内|ぶり|連続|中|ごと|おき|分|曜|毎))"
         rf"(?:\s*\(\s*[{_JA_WD}](?:曜日?)?\s*\))?",
         _dom,
@@ -764,7 +1057,8 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     _rule(
         r"\b(?:on\s+(?:the\s+)?|the\s+|at\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
-        r"(?:\s+of\s+(?:the|every|each)\s+month)?",
+        r"(?P<more>(?:\s*(?:,|and|&)\s*(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b)*)"
+        r"(?:\s+of\s+(?P<scope>the|every|each)\s+month)?",
         _dom,
     ),
     _rule(
@@ -785,6 +1079,10 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         rf"(?P<list>\b{_EN_WD}\b\.?(?:\s*(?:,|and|&|/|or)\s*{_EN_WD}\b\.?)*)"
         r"(?P<nextweek>\s+(?:of\s+)?next\s+week)?",
         _en_weekdays,
+    ),
+    _rule(
+        r"(?P<mod>再来週|来週|翌週)|\b(?P<enmod>next\s+week|the\s+week\s+after\s+next)\b",
+        lambda match, text: _week_start(match, text),
     ),
     # month / year shifts, parts of the day
     _rule(r"再来月|来月|今月|来年|今年|\b(?:next|this)\s+(?:month|year)\b", _shift),
@@ -813,8 +1111,16 @@ def _scan(text: str) -> list[_Token]:
         while match := pattern.search(text, position):
             begin, end = match.span()
             position = begin + 1
-            if begin == end or any(taken[begin:end]):
+            if begin == end:
                 continue
+            if any(taken[begin:end]):
+                # A shorter reading that stops where claimed text starts ("the 15th" of "the
+                # 15th of each month" once "each month" is taken), else nothing here.
+                limit = taken.index(True, begin)
+                match = pattern.match(text, begin, limit) if limit > begin else None
+                if match is None or match.end() == begin:
+                    continue
+                end = match.end()
             token = build(match, text)
             if token is None:
                 continue
@@ -883,6 +1189,9 @@ def _pick_clock(tokens: list[_Token], text: str) -> tuple[_Clock | None, list[_T
         return _Clock(hour, head.minute, late), range_ends
     if parts:
         part_name = parts[0].part or "morning"
+        if part_name == "day_end":
+            # 今日中 / 今月中: a deadline at the end of the day
+            return _Clock(23, 59, False), range_ends
         return _Clock(PART_DEFAULT_HOURS[part_name], 0, False), range_ends
     return None, range_ends
 
@@ -918,21 +1227,9 @@ def _resolve_date(
     today = now.date()
     shift = _first(tokens, "shift")
     date_token = _first(tokens, "date")
+    year_shift = _years(shift) if shift and "year" in shift.extra else 0
     if date_token and date_token.month and date_token.day:
-        if date_token.year is not None:
-            start = _at(date(date_token.year, date_token.month, date_token.day), clock, zone)
-            if start <= now:
-                raise _Past
-            return start
-        year = today.year
-        if shift and "year" in shift.extra and shift.calendar_delta:
-            year += shift.calendar_delta.years
-        for candidate_year in range(year, year + 9):
-            if date_token.day <= calendar.monthrange(candidate_year, date_token.month)[1]:
-                start = _at(date(candidate_year, date_token.month, date_token.day), clock, zone)
-                if start > now:
-                    return start
-        raise _Past
+        return _resolve_month_day(date_token, year_shift, clock, now, zone)
     reldate = _first(tokens, "reldate")
     if reldate is not None and reldate.days is not None:
         start = _at(today + timedelta(days=reldate.days), clock, zone)
@@ -943,6 +1240,12 @@ def _resolve_date(
         return start
     nth = _first(tokens, "nth")
     month_shift = shift.calendar_delta if shift and "month" in shift.extra else None
+    if nth is not None and nth.nth is not None and nth.month is not None:
+        for year in range(today.year + year_shift, today.year + year_shift + 2):
+            day = _nth_weekday_of_month(year, nth.month, nth.weekdays[0], nth.nth)
+            if day is not None and _at(day, clock, zone) > now:
+                return _at(day, clock, zone)
+        raise _Past
     if nth is not None and nth.nth is not None:
         month_start = today.replace(day=1)
         explicit = month_shift or nth.calendar_delta
@@ -956,12 +1259,14 @@ def _resolve_date(
     dom = _first(tokens, "dom")
     if dom is not None and dom.day is not None:
         month_start = today.replace(day=1)
-        offsets = [month_shift.months] if month_shift is not None else list(range(13))
+        explicit = month_shift or dom.calendar_delta  # 来月10日, 今月末
+        offsets = [explicit.months] if explicit is not None else list(range(13))
         for offset in offsets:
             month = month_start + relativedelta(months=offset)
             last = calendar.monthrange(month.year, month.month)[1]
-            day_number = last if dom.day == -1 else dom.day
-            if day_number <= last:
+            for day_number in sorted(last if day == -1 else day for day in _days_of(dom)):
+                if day_number > last:
+                    continue
                 start = _at(month.replace(day=day_number), clock, zone)
                 if start > now:
                     return start
@@ -969,7 +1274,47 @@ def _resolve_date(
     weekday = _first(tokens, "weekday")
     if weekday is not None and weekday.weekdays:
         return _resolve_weekday(weekday, clock, now, zone)
+    if month_shift is not None and month_shift.months >= 1:
+        # a bare 来月 / next month: the first of that month
+        return _at(today.replace(day=1) + month_shift, clock, zone)
     return None
+
+
+def _days_of(dom: _Token) -> tuple[int, ...]:
+    return dom.monthdays or ((dom.day,) if dom.day is not None else ())
+
+
+def _resolve_month_day(
+    token: _Token, year_shift: int, clock: _Clock, now: datetime, zone: ZoneInfo
+) -> datetime:
+    """A month and day (day -1: the month's last) in the given, fiscal or next fitting year."""
+    assert token.month is not None and token.day is not None
+    month, wanted = token.month, token.day
+
+    def on(year: int) -> datetime | None:
+        last = calendar.monthrange(year, month)[1]
+        day = last if wanted == -1 else wanted
+        return _at(date(year, month, day), clock, zone) if day <= last else None
+
+    today = now.date()
+    year: int | None = token.year
+    if "fiscal" in token.extra:
+        # 今年度末 / 来年度初め: Japanese fiscal years run from April to March
+        fiscal_year = today.year if today.month >= 4 else today.year - 1
+        year = fiscal_year + token.extra["fiscal"] + (1 if month <= 3 else 0)
+    if year is not None:
+        start = on(year)
+        if start is None or start <= now:
+            raise _Past
+        return start
+    first_year = today.year + year_shift
+    if token.calendar_delta is not None:
+        first_year += token.calendar_delta.years
+    for candidate_year in range(first_year, first_year + 9):
+        start = on(candidate_year)
+        if start is not None and start > now:
+            return start
+    raise _Past
 
 
 def _resolve_weekday(token: _Token, clock: _Clock, now: datetime, zone: ZoneInfo) -> datetime:
@@ -1003,16 +1348,24 @@ def _recurrence(tokens: list[_Token]) -> tuple[str, int] | None:
             weekdays.extend(day for day in token.weekdays if day not in weekdays)
     nth = _first(tokens, "nth")
     dom = _first(tokens, "dom")
+    date_token = _first(tokens, "date")
     parts = []
-    if nth is not None and nth.nth is not None and freq in (None, "MONTHLY"):
+    if nth is not None and nth.nth is not None and nth.month and freq in (None, "YEARLY"):
+        code = _WEEKDAY_CODES[nth.weekdays[0]]
+        byday = ",".join(f"{n}{code}" for n in nth.nths or (nth.nth,))
+        parts = ["FREQ=YEARLY", f"BYMONTH={nth.month}", f"BYDAY={byday}"]
+    elif nth is not None and nth.nth is not None and freq in (None, "MONTHLY"):
         code = _WEEKDAY_CODES[nth.weekdays[0]]
         parts = ["FREQ=MONTHLY", "BYDAY=" + ",".join(f"{n}{code}" for n in nth.nths or (nth.nth,))]
     elif weekdays and freq in (None, "WEEKLY", "DAILY"):
         codes = ",".join(_WEEKDAY_CODES[day] for day in sorted(weekdays))
         parts = ["FREQ=WEEKLY", f"BYDAY={codes}"]
     elif dom is not None and freq in (None, "MONTHLY"):
-        parts = ["FREQ=MONTHLY", f"BYMONTHDAY={dom.day}"]
-    elif freq is None and _first(tokens, "date") is not None:
+        parts = ["FREQ=MONTHLY", "BYMONTHDAY=" + ",".join(str(day) for day in _days_of(dom))]
+    elif date_token is not None and date_token.day == -1 and freq in (None, "YEARLY"):
+        # 毎年3月末 / 毎年度末: the start date alone cannot say "the last day"
+        parts = ["FREQ=YEARLY", f"BYMONTH={date_token.month}", "BYMONTHDAY=-1"]
+    elif freq is None and date_token is not None:
         parts = ["FREQ=YEARLY"]
     else:
         parts = [f"FREQ={freq or 'DAILY'}"]
@@ -1112,6 +1465,7 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     local_now = now.astimezone(zone) if now.tzinfo else now.replace(tzinfo=zone)
     normal = _normalise(text)
     tokens = _without_title_adjectives(_scan(normal.value))
+    tokens = _without_title_dates(_without_place(tokens, normal.value), normal.value)
     clock, range_ends = _pick_clock(tokens, normal.value)
     spans = [
         (normal.origin[token.start], normal.origin[token.end - 1] + 1)
@@ -1122,11 +1476,58 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     error = next((token.error for token in tokens if token.error), None)
     if error:
         return ParsedWhen(None, None, title, error)
-    start, rrule, error = _schedule(
-        [token for token in tokens if token not in range_ends], clock, local_now, zone
-    )
+    kept = [token for token in tokens if token not in range_ends]
+    zone_token = _first(kept, "zone")
+    read_in = as_zone(zone_token.zone) if zone_token and zone_token.zone else zone
+    start, rrule, error = _schedule(kept, clock, local_now.astimezone(read_in), read_in)
+    if start is not None and read_in.key != zone.key:
+        # 3pm PST in a Tokyo chat: read there, then kept as the chat's wall-clock time
+        local_start = start.astimezone(zone)
+        if rrule is not None:
+            rrule = _shift_weekdays(rrule, (local_start.date() - start.date()).days)
+        start = local_start
     logger.debug("parsed %r -> %s %s %s", text, start, rrule, error)
     return ParsedWhen(start, rrule, title, error)
+
+
+_DATE_KINDS = ("date", "dom", "nth", "weekday")
+_COMPOUND_NEXT = re.compile(r"[\u3400-\u9fff\u30a0-\u30ffa-z]")
+
+
+def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
+    """A second date glued to a word (年度末評価, 月末締め) belongs to the title."""
+    seen = False
+    kept: list[_Token] = []
+    for token in tokens:
+        if token.kind in _DATE_KINDS:
+            if seen and _COMPOUND_NEXT.match(text[token.end : token.end + 1]):
+                continue
+            seen = True
+        kept.append(token)
+    return kept
+
+
+def _without_place(tokens: list[_Token], text: str) -> list[_Token]:
+    """``明日10時 @ 第2会議室``: what follows an @ is a place, once a time came before it."""
+    at = text.find("@")
+    if at < 0 or not any(token.end <= at and token.kind != "note" for token in tokens):
+        return tokens
+    return [token for token in tokens if token.start < at]
+
+
+def _shift_weekdays(rrule: str, days: int) -> str:
+    """Move plain BYDAY weekdays by ``days`` (a zone change moved the start across midnight)."""
+    if not days:
+        return rrule
+
+    def move(match: re.Match[str]) -> str:
+        codes = match.group(1).split(",")
+        if any(not code.isalpha() for code in codes):
+            return match.group()  # 2TU: an n-th weekday does not simply move
+        moved = sorted((_WEEKDAY_CODES.index(code) + days) % 7 for code in codes)
+        return "BYDAY=" + ",".join(_WEEKDAY_CODES[day] for day in moved)
+
+    return re.sub(r"BYDAY=([A-Z0-9,+-]+)", move, rrule)
 
 
 def _without_title_adjectives(tokens: list[_Token]) -> list[_Token]:
@@ -1136,6 +1537,14 @@ def _without_title_adjectives(tokens: list[_Token]) -> list[_Token]:
     if not others:
         return tokens
     return [token for token in tokens if token not in adjectives]
+
+
+def _years(token: _Token) -> int:
+    return token.calendar_delta.years if token.calendar_delta is not None else 0
+
+
+def _months(token: _Token) -> int:
+    return token.calendar_delta.months if token.calendar_delta is not None else 0
 
 
 def _schedule(
@@ -1149,7 +1558,9 @@ def _schedule(
         day = now.date() + offset.calendar_delta
         return _at(day, clock or _Clock(DEFAULT_HOUR, 0, False), zone), None, None
     dated = any(
-        token.kind in ("date", "reldate", "nth", "dom", "weekday", "every") for token in tokens
+        token.kind in ("date", "reldate", "nth", "dom", "weekday", "every")
+        or (token.kind == "shift" and "month" in token.extra and _months(token) >= 1)
+        for token in tokens
     )
     if clock is None and not dated:
         return None, None, "no_time"

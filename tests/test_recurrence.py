@@ -220,3 +220,66 @@ DESCRIBE = [
 @pytest.mark.parametrize(("start", "rrule", "lang", "expected"), DESCRIBE)
 def test_describe(start: str, rrule: str | None, lang: str, expected: str) -> None:
     assert describe(_at(start), rrule, lang, "Asia/Tokyo") == expected
+
+
+# ---------------------------------------------------------------- wording of the wider rules
+
+DESCRIBE_MORE = [
+    (
+        "2026-11-30T10:00:00+09:00",
+        "FREQ=MONTHLY;BYMONTHDAY=15,30",
+        "ja",
+        "毎月15・30日 10:00（次回: 11月30日(月)）",
+    ),
+    (
+        "2026-11-30T10:00:00+09:00",
+        "FREQ=MONTHLY;BYMONTHDAY=15,30",
+        "en",
+        "every month on the 15th and 30th at 10:00 (next: Mon 30 Nov)",
+    ),
+    (
+        "2027-03-31T17:00:00+09:00",
+        "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=-1",
+        "ja",
+        "毎年3月末日 17:00（次回: 3月31日(水)）",
+    ),
+    (
+        "2026-12-02T14:00:00+09:00",
+        "FREQ=YEARLY;BYMONTH=12;BYDAY=1WE",
+        "ja",
+        "毎年12月第1水曜日 14:00（次回: 12月2日(水)）",
+    ),
+    (
+        "2026-12-02T14:00:00+09:00",
+        "FREQ=YEARLY;BYMONTH=12;BYDAY=1WE",
+        "en",
+        "every year on the 1st Wednesday of Dec at 14:00 (next: Wed 2 Dec)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("start", "rrule", "lang", "expected"), DESCRIBE_MORE)
+def test_describe_lists_month_ends_and_yearly_weekdays(
+    start: str, rrule: str, lang: str, expected: str
+) -> None:
+    assert describe(_at(start), rrule, lang, "Asia/Tokyo") == expected
+
+
+@pytest.mark.parametrize(
+    ("rrule", "expected"),
+    [
+        ("FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=-1", ["2027-03-31", "2028-03-31"]),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1", ["2027-02-28", "2028-02-29"]),
+        ("FREQ=MONTHLY;BYMONTHDAY=15,30", ["2026-11-30", "2026-12-15", "2026-12-30"]),
+    ],
+)
+def test_new_rules_expand(rrule: str, expected: list[str]) -> None:
+    start = _at("2026-11-21T09:00:00+09:00")
+    found: list[str] = []
+    after = start
+    while len(found) < len(expected):
+        following = next_occurrence(start, rrule, after, "Asia/Tokyo")
+        assert following is not None
+        found.append(following.date().isoformat())
+        after = following
+    assert found == expected

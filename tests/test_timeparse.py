@@ -229,3 +229,196 @@ def test_error_messages_explain_with_an_example(code: str) -> None:
     assert "例" in japanese
     assert "example" in english.lower()
     assert japanese != english
+
+
+# ---------------------------------------------------------------- wider coverage
+# How partnership groups actually write times: period words, deadlines, lists, zones, formats.
+# NOW is Saturday 2026-11-21 10:00 in Tokyo.
+
+PERIOD_WORDS = [
+    ("今月末 17時", "2026-11-30T17:00:00+09:00"),
+    ("来月末", f"2026-12-31T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("月末 17時", "2026-11-30T17:00:00+09:00"),
+    ("月初 9時", "2026-12-01T09:00:00+09:00"),
+    ("来月初め 10時", "2026-12-01T10:00:00+09:00"),
+    ("3月末 17時", "2027-03-31T17:00:00+09:00"),
+    ("12月中旬 10時", "2026-12-11T10:00:00+09:00"),
+    ("1月下旬", f"2027-01-21T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("年度末", f"2027-03-31T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("来年度末 15時", "2028-03-31T15:00:00+09:00"),
+    ("年末 17時", "2026-12-31T17:00:00+09:00"),
+    ("週明け 10時", "2026-11-23T10:00:00+09:00"),
+    ("再来週火曜 10時", "2026-12-01T10:00:00+09:00"),
+    ("来週", f"2026-11-23T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("再来週 会議", f"2026-11-30T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("来月", f"2026-12-01T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("週末 10時", "2026-11-28T10:00:00+09:00"),
+    ("来週末", f"2026-11-28T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("今週の土日 10時", "2026-11-28T10:00:00+09:00"),
+    ("年明け1月8日 9時", "2027-01-08T09:00:00+09:00"),
+    ("12月第1水曜 14時", "2026-12-02T14:00:00+09:00"),
+    ("来月の第2火曜 15時", "2026-12-08T15:00:00+09:00"),
+    ("the first Monday of December at 10am", "2026-12-07T10:00:00+09:00"),
+    ("end of month 5pm", "2026-11-30T17:00:00+09:00"),
+    ("end of next month", f"2026-12-31T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("end of March", f"2027-03-31T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("mid-December 10am", "2026-12-11T10:00:00+09:00"),
+    ("next week", f"2026-11-23T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("next month", f"2026-12-01T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("end of the week", f"2026-11-27T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("this weekend", f"2026-11-28T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("Tuesday next week", f"2026-11-24T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("a week from today", f"2026-11-28T{DEFAULT_HOUR:02d}:00:00+09:00"),
+]
+
+DEADLINES_AND_DAY_PARTS = [
+    # 今日中 / 明日中 / 今月中: the end of that day
+    ("今日中", "2026-11-21T23:59:00+09:00"),
+    ("明日中に 報告書", "2026-11-22T23:59:00+09:00"),
+    ("今月中", "2026-11-30T23:59:00+09:00"),
+    # EOD / COB: the end of the working day
+    ("EOD", "2026-11-21T17:00:00+09:00"),
+    ("by EOD Friday", "2026-11-27T17:00:00+09:00"),
+    ("till Friday", f"2026-11-27T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("by Friday 5pm", "2026-11-27T17:00:00+09:00"),
+    ("昼過ぎ", "2026-11-21T13:00:00+09:00"),
+    ("お昼前 会議", "2026-11-21T11:00:00+09:00"),
+    ("明日朝イチ", "2026-11-22T09:00:00+09:00"),
+    ("午後イチ", "2026-11-21T13:00:00+09:00"),
+    ("first thing Monday", "2026-11-23T09:00:00+09:00"),
+    ("夕方", "2026-11-21T18:00:00+09:00"),
+    ("お昼", "2026-11-21T12:00:00+09:00"),
+    ("noon tomorrow", "2026-11-22T12:00:00+09:00"),
+    ("午後3時半から", "2026-11-21T15:30:00+09:00"),
+    ("15:00〜16:30", "2026-11-21T15:00:00+09:00"),
+    # the documented 24-hour rule holds in a meeting context too
+    ("3時 会議", "2026-11-22T03:00:00+09:00"),
+    ("next Monday morning 6-8 call", "2026-11-23T06:00:00+09:00"),
+]
+
+FORMATS = [
+    ("2026-12-10T15:00", "2026-12-10T15:00:00+09:00"),
+    ("2026-12-10T15:00:00+09:00", "2026-12-10T15:00:00+09:00"),
+    ("2026-12-10T06:00:00Z", "2026-12-10T15:00:00+09:00"),
+    ("2026.12.10 15:00", "2026-12-10T15:00:00+09:00"),
+    ("12.10 15:00", "2026-12-10T15:00:00+09:00"),
+    ("12.10(木) 14時", "2026-12-10T14:00:00+09:00"),
+    ("R8.12.10", f"2026-12-10T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("令和８年１２月１０日", f"2026-12-10T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("来る12月10日(木)14時より", "2026-12-10T14:00:00+09:00"),
+    ("十二月十日 午後三時", "2026-12-10T15:00:00+09:00"),
+    ("１５：００", "2026-11-21T15:00:00+09:00"),
+    ("15h", "2026-11-21T15:00:00+09:00"),
+    ("3 p.m.", "2026-11-21T15:00:00+09:00"),
+    ("at 10.30", "2026-11-21T10:30:00+09:00"),
+    ("quarter past 3", "2026-11-22T03:15:00+09:00"),
+    ("half past 10", "2026-11-21T10:30:00+09:00"),
+    ("Dec. 10", f"2026-12-10T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("10th December", f"2026-12-10T{DEFAULT_HOUR:02d}:00:00+09:00"),
+    ("Thursday the 10th", f"2026-12-10T{DEFAULT_HOUR:02d}:00:00+09:00"),
+]
+
+ZONES = [
+    # the chat's own zone changes nothing; another zone is converted into the chat's
+    ("3pm JST", "2026-11-21T15:00:00+09:00"),
+    ("日本時間15時", "2026-11-21T15:00:00+09:00"),
+    ("3pm PST", "2026-11-22T08:00:00+09:00"),
+    ("15:00 UTC", "2026-11-22T00:00:00+09:00"),
+]
+
+RECURRING_MORE = [
+    ("毎年3月末 17時", "2027-03-31T17:00:00+09:00", "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=-1"),
+    ("毎年度末", "2027-03-31T09:00:00+09:00", "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=-1"),
+    ("every year on April 1", "2027-04-01T09:00:00+09:00", "FREQ=YEARLY"),
+    ("毎年12月第1水曜 14時", "2026-12-02T14:00:00+09:00", "FREQ=YEARLY;BYMONTH=12;BYDAY=1WE"),
+    ("毎月15日と30日 10時", "2026-11-30T10:00:00+09:00", "FREQ=MONTHLY;BYMONTHDAY=15,30"),
+    ("毎月1日・15日", "2026-12-01T09:00:00+09:00", "FREQ=MONTHLY;BYMONTHDAY=1,15"),
+    ("毎月1・15日 9時", "2026-12-01T09:00:00+09:00", "FREQ=MONTHLY;BYMONTHDAY=1,15"),
+    (
+        "on the 1st and 15th of every month",
+        "2026-12-01T09:00:00+09:00",
+        "FREQ=MONTHLY;BYMONTHDAY=1,15",
+    ),
+    ("on the 15th of each month", "2026-12-15T09:00:00+09:00", "FREQ=MONTHLY;BYMONTHDAY=15"),
+    ("第2・第4火曜日 15時", "2026-11-24T15:00:00+09:00", "FREQ=MONTHLY;BYDAY=2TU,4TU"),
+    ("隔月第1月曜 10時", "2026-12-07T10:00:00+09:00", "FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO"),
+    ("毎週月曜と木曜 10時", "2026-11-23T10:00:00+09:00", "FREQ=WEEKLY;BYDAY=MO,TH"),
+    ("3か月ごと", "2026-11-22T09:00:00+09:00", "FREQ=MONTHLY;INTERVAL=3"),
+    (
+        "every 3 months on the 1st",
+        "2026-12-01T09:00:00+09:00",
+        "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1",
+    ),
+    ("毎日17時半", "2026-11-21T17:30:00+09:00", "FREQ=DAILY"),
+    ("土日 10時", "2026-11-22T10:00:00+09:00", "FREQ=WEEKLY;BYDAY=SA,SU"),
+    ("毎週末 10時", "2026-11-22T10:00:00+09:00", "FREQ=WEEKLY;BYDAY=SA,SU"),
+    ("weekends at 10am", "2026-11-22T10:00:00+09:00", "FREQ=WEEKLY;BYDAY=SA,SU"),
+    (
+        "every day except weekends 9am",
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+    ),
+    # おき: 2日おき skips two days, but 2週間おき is every 2 weeks and 1週間おき every other week
+    ("2日おき 8時", "2026-11-22T08:00:00+09:00", "FREQ=DAILY;INTERVAL=3"),
+    ("2週間おきの水曜 10時", "2026-11-25T10:00:00+09:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"),
+    ("1週間おきの水曜 10時", "2026-11-25T10:00:00+09:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"),
+    # a weekday in another zone may be another day in the chat's zone
+    ("every Monday 9am PST", "2026-11-24T02:00:00+09:00", "FREQ=WEEKLY;BYDAY=TU"),
+]
+
+TITLES_MORE = [
+    ("毎年3月末 17時 年度末評価", "年度末評価"),
+    ("12月第1水曜 14時 連携推進委員会", "連携推進委員会"),
+    ("年明け1月8日 9時 始業式", "始業式"),
+    ("毎月15日と30日 10時 集金", "集金"),
+    ("the first Monday of December at 10am board", "board"),
+    ("今月末 17時 実績報告", "実績報告"),
+    ("来月末 会計報告", "会計報告"),
+    ("2026-12-10T15:00 review", "review"),
+    ("first thing Monday call the school", "call the school"),
+    ("3pm JST sync", "sync"),
+    ("毎月1日 9時 10日締切の書類", "10日締切の書類"),
+    ("来る12月10日(木)14時より 説明会", "説明会"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), PERIOD_WORDS + DEADLINES_AND_DAY_PARTS + FORMATS + ZONES
+)
+def test_wider_one_off_start(text: str, expected: str) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert (result.start.isoformat() if result.start else None, result.rrule, result.error) == (
+        expected,
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(("text", "expected_start", "expected_rrule"), RECURRING_MORE)
+def test_wider_recurring(text: str, expected_start: str, expected_rrule: str) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    assert (result.start.isoformat(), result.rrule) == (expected_start, expected_rrule)
+
+
+@pytest.mark.parametrize(("text", "expected"), TITLES_MORE)
+def test_wider_titles(text: str, expected: str) -> None:
+    assert parse(text, NOW, TOKYO).title == expected
+
+
+PLACES = [
+    # handlers split " @ place" off, but the parser must not stumble on one either
+    ("来週水曜の朝10時 @公民館 会議", "2026-11-25T10:00:00+09:00"),
+    ("明日10時 @ 第2会議室", "2026-11-22T10:00:00+09:00"),
+    ("明日10時 ＠ 3号館 12月10日の準備", "2026-11-22T10:00:00+09:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PLACES)
+def test_a_place_after_at_is_not_read_as_a_time(text: str, expected: str) -> None:
+    assert _start(text) == expected
+
+
+def test_zone_of_the_chat_is_ignored_elsewhere_too() -> None:
+    # NOW is Friday 20:00 in New York, so 3pm is tomorrow there
+    assert _start("3pm EST", tz="America/New_York") == "2026-11-21T15:00:00-05:00"
