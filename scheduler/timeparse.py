@@ -34,8 +34,8 @@ Conventions (documented here because users and tests rely on them):
   ``BYDAY=2TU,4TU``.
 - A named zone (``3pm PST``, ``15:00 UTC``, ``日本時間``, an ISO ``+09:00`` / ``Z``) is read in
   that zone and the result given in the chat's zone; naming the chat's own zone changes nothing.
-- Text after ``@`` is a place (``10時 @ 第2会議室``) once a time came before it; a second date glued
-  to a word (``年度末評価``, ``月末締め``) stays in the title.
+- Text after ``@`` is a place (``10時 @ 第2会議室``) once a time came before it; a second date
+  glued to a word (``年度末評価``, ``月末締め``) stays in the title.
 """
 
 from __future__ import annotations
