@@ -743,7 +743,7 @@ _ZONES = {
     "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles",
     "pacific time": "America/Los_Angeles", "est": "America/New_York",
     "edt": "America/New_York", "et": "America/New_York", "eastern time": "America/New_York",
-    "cst": "America/Chicago", "cdt": "America/Chicago", "ct": "America/Chicago",
+    "cst": "America/Chicago", "cdt": "America/Chicago",
     "central time": "America/Chicago", "mst": "America/Denver", "mdt": "America/Denver",
     "bst": "Europe/London", "uk time": "Europe/London", "london time": "Europe/London",
     "cet": "Europe/Berlin", "cest": "Europe/Berlin", "aest": "Australia/Sydney",
@@ -775,6 +775,8 @@ def _zone(match: re.Match[str], text: str) -> _Token | None:
     anywhere = not word.isascii() or " " in word
     if not (anywhere or _NEXT_TO_CLOCK.search(before) or re.match(r"\s*\d", after)):
         return None
+    if len(word) == 2 and not re.search(r"[ap]\.?m\.?\s*$", before):
+        return None  # ET / PT only right after 3pm: "15時 PT 打ち合わせ" is a title
     return _Token("zone", zone=_ZONES[word])
 
 
@@ -918,7 +920,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?!\d)", _ymd),
     # 12.10 15:00, 12.10(木): a Japanese month.day, only where it cannot be a clock time
     _rule(
-        rf"(?<![\d./:])(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})(?![\d.])"
+        rf"(?<![a-z\d./:])(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})(?![\d.])"
         rf"(?=\s*\(\s*[{_JA_WD}]|\s*[{_JA_WD}]曜|\s+\d{{1,2}}\s*(?::|時|[ap]\.?m))"
         + _JA_WEEKDAY_NOTE,
         _ymd,
@@ -969,7 +971,8 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(
         r"(?P<shift>今月|当月|来月|翌月|再来月)\s*の?\s*"
         r"(?P<w>末日|末|終わり|おわり|初め|はじめ|始め|初旬|上旬|中旬|下旬|頭|中(?!\s*[旬止]))"
-        r"|(?<![\d今来翌再当])月(?P<w2>初め|初|頭|始め|はじめ)(?!\s*[旬])",
+        r"|(?<![\d今来翌再当毎])月(?P<w2>初め|初|頭|始め|はじめ)(?!\s*[旬])"
+        r"|(?<=毎月)の?(?P<w3>初め|初|頭|始め|はじめ)(?!\s*[旬])",
         lambda match, text: (
             _relative_month_part(match, text) if match["w"] else _Token("dom", day=1)
         ),
@@ -1014,7 +1017,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _ampm_time,
     ),
     _rule(rf"(?<![\d:/.])(?P<hour>\d{{1,2}})(?P<minute>\d{{2}})\s*{_AMPM}", _ampm_time),
-    _rule(r"(?<![\d:/.])(?P<hour>\d{1,2})h(?![a-z\d])", _bare_hour),
+    _rule(r"(?<![\d:/.])(?P<hour>\d{1,2})h(?![a-z\d\u3040-\u9fff])", _bare_hour),
     _rule(
         rf"(?<![\d:/.])(?P<hour>\d{{1,2}})(?P<minute>)\s*{_AMPM}(?:\s*o'?\s*clock)?{_TIME_SUFFIX}",
         _ampm_time,
@@ -1490,18 +1493,32 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     return ParsedWhen(start, rrule, title, error)
 
 
-_DATE_KINDS = ("date", "dom", "nth", "weekday")
-_COMPOUND_NEXT = re.compile(r"[\u3400-\u9fff\u30a0-\u30ffa-z]")
+_DATE_KINDS = ("date", "dom", "nth", "weekday", "reldate")
+_WORD = r"[\u3400-\u9fff\u30a0-\u30ff]"
+# 年度末評価, 月末締め, 土日の当番表: a date word that names something rather than a time
+_TITLE_WORD_NEXT = re.compile(
+    rf"{_WORD}|[a-z]|の\s*(?!(?:朝|夜|昼|夕|晩|午前|午後|深夜|早朝|明け方|お昼|正午))"
+    rf"(?:{_WORD}|[a-z])"
+)
+
+
+_JOINERS = re.compile(r"[\sのに、,]*")
 
 
 def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
-    """A second date glued to a word (年度末評価, 月末締め) belongs to the title."""
+    """A second date glued to a word (年度末評価, 土日の当番表) belongs to the title."""
     seen = False
     kept: list[_Token] = []
+    starts = {token.start for token in tokens}
     for token in tokens:
         if token.kind in _DATE_KINDS:
-            if seen and _COMPOUND_NEXT.match(text[token.end : token.end + 1]):
+            # 月曜日午後4時: what follows is more of the time, not a word of the title
+            leads_on = _JOINERS.match(text, token.end)
+            joined = leads_on is not None and leads_on.end() in starts
+            if seen and not joined and _TITLE_WORD_NEXT.match(text, token.end):
                 continue
+            seen = True
+        elif token.kind in ("every", "offset"):
             seen = True
         kept.append(token)
     return kept

@@ -422,3 +422,37 @@ def test_a_place_after_at_is_not_read_as_a_time(text: str, expected: str) -> Non
 def test_zone_of_the_chat_is_ignored_elsewhere_too() -> None:
     # NOW is Friday 20:00 in New York, so 3pm is tomorrow there
     assert _start("3pm EST", tz="America/New_York") == "2026-11-21T15:00:00-05:00"
+
+
+NOT_TIMES = [
+    # date words that name something in the title; 2-letter zones only after am/pm
+    ("明日10時 土日の当番表配布", "2026-11-22T10:00:00+09:00", None, "土日の当番表配布"),
+    (
+        "毎週月曜 10時 土日の見守り当番",
+        "2026-11-23T10:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO",
+        "土日の見守り当番",
+    ),
+    ("明後日 15時 年末調整の説明会", "2026-11-23T15:00:00+09:00", None, "年末調整の説明会"),
+    ("来週月曜 10時 週明けミーティング", "2026-11-23T10:00:00+09:00", None, "週明けミーティング"),
+    ("15時 PT 打ち合わせ", "2026-11-21T15:00:00+09:00", None, "PT 打ち合わせ"),
+    ("明日 24h対応窓口の確認", "2026-11-22T09:00:00+09:00", None, "24h対応窓口の確認"),
+    ("明日中止の連絡", "2026-11-22T09:00:00+09:00", None, "中止の連絡"),
+    ("資料v1.2 10時 確認", "2026-11-22T10:00:00+09:00", None, "資料v1.2 確認"),
+    ("毎週月曜日午後4時に出発", "2026-11-23T16:00:00+09:00", "FREQ=WEEKLY;BYDAY=MO", "出発"),
+    (
+        "毎月初め 9時 出欠集計",
+        "2026-12-01T09:00:00+09:00",
+        "FREQ=MONTHLY;BYMONTHDAY=1",
+        "出欠集計",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "rrule", "title"), NOT_TIMES)
+def test_words_that_look_like_times_stay_in_the_title(
+    text: str, start: str, rrule: str | None, title: str
+) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    assert (result.start.isoformat(), result.rrule, result.title) == (start, rrule, title)
