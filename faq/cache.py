@@ -109,10 +109,15 @@ def save_features(path: Path, features: dict[str, EntryFeatures]) -> None:
 
 
 def _record(analysis: Analysis) -> list[object]:
-    return [list(analysis.terms), analysis.reading]
+    return [list(analysis.terms), analysis.reading, [list(word) for word in analysis.words]]
 
 
 def _analysis(record: list[object]) -> Analysis:
-    terms, reading = record
-    assert isinstance(terms, list) and isinstance(reading, str)
-    return Analysis(tuple(str(term) for term in terms), reading)
+    terms, reading, words = record
+    if not (isinstance(terms, list) and isinstance(reading, str) and isinstance(words, list)):
+        raise ValueError("malformed analysis record")
+    return Analysis(
+        tuple(str(term) for term in terms),
+        reading,
+        tuple((str(surface), str(word_reading)) for surface, word_reading in words),
+    )

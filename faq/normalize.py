@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 _KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6
 _KANA_OFFSET = 0x60
 _JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_KANA_RUN = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fcー]{2,}")
 _PUNCTUATION_OR_SPACE = re.compile(r"[\s\W_]+")
 
 # Greetings and framing that carry no topic. Ordered longest first within a family so the regex
@@ -38,6 +40,9 @@ _FILLER_PATTERNS = (
     r"\b(?:hi|hello|hey|thanks|thank you|please|excuse me|sorry)\b",
 )
 _FILLER = re.compile("|".join(f"(?:{pattern})" for pattern in _FILLER_PATTERNS), re.IGNORECASE)
+
+# Two-kana readings are too ambiguous to rewrite ("かい" is 会, 回, 階, 貝...).
+MIN_RESTORED_READING = 3
 
 # Sudachi part-of-speech heads that carry topic; particles, auxiliaries and symbols do not.
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞"})
@@ -83,10 +88,12 @@ def has_japanese(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Analysis:
-    """Content-word lemmas (for BM25) and the hiragana reading (for kana and typo n-grams)."""
+    """Content-word lemmas (for BM25), the hiragana reading (for kana and typo n-grams), and the
+    kanji-bearing content words with their readings (to restore kana-typed queries)."""
 
     terms: tuple[str, ...]
     reading: str
+    words: tuple[tuple[str, str], ...] = ()
 
 
 class Analyzer:
@@ -99,7 +106,7 @@ class Analyzer:
     def _tokenizer(self) -> tokenizer.Tokenizer:
         found: tokenizer.Tokenizer | None = getattr(self._local, "tokenizer", None)
         if found is None:
-            found = self._dictionary.create()
+            found = self._dictionary.tokenizer()
             self._local.tokenizer = found
         return found
 
@@ -109,6 +116,7 @@ class Analyzer:
         prepared = unicodedata.normalize("NFKC", text)
         terms: list[str] = []
         reading: list[str] = []
+        words: list[tuple[str, str]] = []
         for morpheme in self._tokenizer().tokenize(prepared, tokenizer.Tokenizer.SplitMode.C):
             pos = morpheme.part_of_speech()[0]
             surface = morpheme.surface()
@@ -118,11 +126,27 @@ class Analyzer:
             if pos not in _CONTENT_POS:
                 continue
             units = morpheme.split(tokenizer.Tokenizer.SplitMode.A)
-            lemmas = {morpheme.normalized_form()}
+            words.extend(
+                (word.surface(), to_hiragana(word.reading_form()))
+                for word in (morpheme, *(units if len(units) > 1 else ()))
+                if _KANJI.search(word.surface())
+            )
+            if surface.isascii():
+                # Sudachi "normalises" English words to katakana (how -> ハウ); keep the word,
+                # and the katakana only for words that carry meaning (volunteer -> ボランティア),
+                # where it lets an English question meet a Japanese entry.
+                english = _term(surface)
+                if english in _STOP_LEMMAS:
+                    continue
+                lemmas = {english, morpheme.normalized_form()}
+            else:
+                lemmas = {morpheme.normalized_form()}
             if len(units) > 1:
                 lemmas.update(unit.normalized_form() for unit in units)
             terms.extend(_term(lemma) for lemma in lemmas if _term(lemma) not in _STOP_LEMMAS)
-        return Analysis(tuple(term for term in terms if term), compact("".join(reading)))
+        return Analysis(
+            tuple(term for term in terms if term), compact("".join(reading)), tuple(words)
+        )
 
 
 def _reading_of(surface: str, reading_form: str) -> str:
@@ -138,3 +162,40 @@ def _term(lemma: str) -> str:
     if term.isascii() and len(term) > 3 and term.endswith("s") and not term.endswith("ss"):
         term = term[:-1]
     return term
+
+
+def restore_kanji(text: str, vocabulary: dict[str, str]) -> str:
+    """Rewrite kana spellings of known words in their kanji form ("ぎじろく" -> "議事録").
+
+    ``vocabulary`` maps hiragana readings to the written form used in the store. People type
+    kana when they do not know or cannot be bothered to convert; the embedding model and the
+    lemma index only understand the written form. Longest readings win.
+    """
+    if not vocabulary:
+        return text
+    longest = max(len(reading) for reading in vocabulary)
+    pieces: list[str] = []
+    position = 0
+    for run in _KANA_RUN.finditer(text):
+        pieces.append(text[position : run.start()])
+        pieces.append(_restore_run(run.group(), vocabulary, longest))
+        position = run.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _restore_run(run: str, vocabulary: dict[str, str], longest: int) -> str:
+    folded = to_hiragana(run)
+    pieces: list[str] = []
+    start = 0
+    while start < len(folded):
+        for end in range(min(len(folded), start + longest), start + MIN_RESTORED_READING - 1, -1):
+            written = vocabulary.get(folded[start:end])
+            if written is not None:
+                pieces.append(written)
+                start = end
+                break
+        else:
+            pieces.append(run[start])
+            start += 1
+    return "".join(pieces)

@@ -1,0 +1,200 @@
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+import faq.match
+from faq.cache import EntryFeatures
+from faq.match import CACHE_FILE, FaqIndex, build_index, match
+from faq.store import FaqEntry
+
+
+def entry(
+    entry_id: str,
+    lang: str,
+    question: str,
+    answer: str,
+    alternates: Sequence[str] = (),
+    topic: str | None = None,
+) -> FaqEntry:
+    return FaqEntry(entry_id, lang, question, tuple(alternates), answer, (), topic)
+
+
+STORE = [
+    entry(
+        "minutes-ja",
+        "ja",
+        "議事録はどこに保管されますか？",
+        "議事録は事務局の共有フォルダに年度ごとに保管します。",
+        ["会議の記録はどこ？"],
+        topic="minutes",
+    ),
+    entry(
+        "minutes-en",
+        "en",
+        "Where are the meeting minutes kept?",
+        "Minutes are kept in the office's shared folder, one folder per year.",
+        ["where can I read the minutes"],
+        topic="minutes",
+    ),
+    entry(
+        "volunteer-register-ja",
+        "ja",
+        "ボランティアに登録するにはどうすればいいですか？",
+        "公民館または事務局で登録用紙を提出してください。",
+        ["ボランティア登録の方法"],
+    ),
+    entry(
+        "insurance-ja",
+        "ja",
+        "活動中のけがに保険は使えますか？",
+        "ボランティア活動保険に事務局が一括で加入しています。",
+        ["ボランティア保険について"],
+    ),
+    entry(
+        "grant-apply-ja",
+        "ja",
+        "補助金の申請方法を教えてください",
+        "申請書を毎年4月末までに事務局へ提出してください。",
+        ["補助金はどうやって申し込む？"],
+    ),
+    entry(
+        "weather-cancel-en",
+        "en",
+        "Are activities cancelled when a storm warning is issued?",
+        "Yes. When a storm or heavy-rain warning is in force, all activities are cancelled.",
+        ["what happens if there is a typhoon"],
+    ),
+    entry(
+        "parking-ja",
+        "ja",
+        "学校に車で行ってもいいですか？",
+        "学校の駐車場は使えません。公共交通機関でお越しください。",
+        ["駐車場はありますか"],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> FaqIndex:
+    return build_index(STORE, None)
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "expected"),
+    [
+        ("議事録ってどこにある？", "ja", "minutes-ja"),
+        ("ぎじろくはどこ", "ja", "minutes-ja"),  # kana-only query meets the kanji entry
+        ("ボランティアとうろくしたい", "ja", "volunteer-register-ja"),
+        ("ﾎﾞﾗﾝﾃｨｱ登録", "ja", "volunteer-register-ja"),  # half-width katakana
+        ("お疲れ様です。補助金の申請について教えてください", "ja", "grant-apply-ja"),
+        ("How do I apply for a grant?", "en", "grant-apply-ja"),  # English query, ja-only entry
+        ("台風のときは活動は中止ですか", "ja", "weather-cancel-en"),  # the reverse
+        ("where are the minutes", "en", "minutes-en"),
+    ],
+)
+def test_finds_the_entry_that_answers(
+    index: FaqIndex, query: str, lang: str, expected: str
+) -> None:
+    result = match(index, query, lang)
+    assert result.best is not None, result
+    assert result.best.id == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["今日のランチのおすすめは？", "What is the capital of France?", "パスワードを忘れました"],
+)
+def test_out_of_scope_is_declined_with_a_low_score(index: FaqIndex, query: str) -> None:
+    result = match(index, query, "ja")
+    assert result.best is None
+    assert result.score < 0.5
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("ja", "minutes-ja"), ("en", "minutes-en")],
+)
+def test_twins_show_once_in_the_users_language(index: FaqIndex, lang: str, expected: str) -> None:
+    for query in ("議事録はどこ？", "where are the minutes kept"):
+        result = match(index, query, lang)
+        assert result.best is not None and result.best.id == expected
+        topics = [c.entry.topic or c.entry.id for c in result.candidates]
+        assert len(topics) == len(set(topics))
+
+
+def test_candidates_are_best_first_and_limited(index: FaqIndex) -> None:
+    result = match(index, "ボランティア", "ja", limit=3)
+    scores = [c.score for c in result.candidates]
+    assert len(scores) == 3
+    assert scores == sorted(scores, reverse=True)
+    assert result.score == scores[0]
+
+
+def test_two_indistinguishable_topics_are_a_close_call() -> None:
+    twins = [
+        entry("a", "ja", "集合場所はどこですか？", "正門前に集合します。"),
+        entry("b", "ja", "集合場所はどこですか？", "正門前に集合します。"),
+        *STORE,
+    ]
+    result = match(build_index(twins, None), "集合場所はどこ？", "ja")
+    assert result.close_call
+    assert {c.entry.id for c in result.candidates[:2]} == {"a", "b"}
+
+
+def test_a_clear_winner_is_not_a_close_call(index: FaqIndex) -> None:
+    assert not match(index, "駐車場はありますか？", "ja").close_call
+
+
+@pytest.mark.parametrize("query", ["", "   ", "？！"])
+def test_empty_query_matches_nothing(index: FaqIndex, query: str) -> None:
+    result = match(index, query, "ja")
+    assert result.best is None and result.candidates == [] and result.score == 0.0
+
+
+def test_empty_store_matches_nothing() -> None:
+    result = match(build_index([], None), "議事録", "ja")
+    assert result.best is None and result.candidates == []
+
+
+class ExtractionLog:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.batches: list[list[str]] = []
+        original = faq.match._extract
+
+        def recording(entries: Sequence[FaqEntry]) -> list[EntryFeatures]:
+            self.batches.append([e.id for e in entries])
+            return original(entries)
+
+        monkeypatch.setattr(faq.match, "_extract", recording)
+
+
+def test_unchanged_store_loads_from_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = ExtractionLog(monkeypatch)
+    first = build_index(STORE, tmp_path)
+    second = build_index(STORE, tmp_path)
+    assert log.batches == [[e.id for e in STORE]]
+    query = "ぎじろくはどこ"
+    assert match(first, query, "ja") == match(second, query, "ja")
+
+
+def test_changed_entry_is_the_only_one_reindexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_index(STORE, tmp_path)
+    log = ExtractionLog(monkeypatch)
+    changed = [*STORE[:-1], entry("parking-ja", "ja", "駐車場は使えますか？", "使えません。")]
+    result = match(build_index(changed, tmp_path), "駐車場", "ja")
+    assert log.batches == [["parking-ja"]]
+    assert result.best is not None and result.best.answer == "使えません。"
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_index(STORE, tmp_path)
+    (tmp_path / CACHE_FILE).write_bytes(b"not a cache")
+    log = ExtractionLog(monkeypatch)
+    result = match(build_index(STORE, tmp_path), "ぎじろくはどこ", "ja")
+    assert result.best is not None and result.best.id == "minutes-ja"
+    assert log.batches == [[e.id for e in STORE]]
+    build_index(STORE, tmp_path)
+    assert len(log.batches) == 1  # the rebuilt cache was written back

@@ -1,0 +1,99 @@
+import pytest
+
+from faq.normalize import Analyzer, compact, normalize, restore_kanji, strip_filler, to_hiragana
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ＡＢＣ　ｄｅｆ", "abc def"),
+        ("ｶﾀｶﾅ", "かたかな"),
+        ("ボランティア", "ぼらんてぃあ"),
+        ("  Volunteer   Insurance ", "volunteer insurance"),
+        ("１２３", "123"),
+        ("議事録", "議事録"),
+    ],
+)
+def test_normalize_folds_width_case_and_kana(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("カタカナ", "かたかな"),
+        ("ヴ", "ゔ"),
+        ("漢字とひらがな", "漢字とひらがな"),
+    ],
+)
+def test_to_hiragana(text: str, expected: str) -> None:
+    assert to_hiragana(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("お疲れ様です。議事録について教えてください", "。議事録"),
+        ("すみません、ボランティア保険なんだけど", "、ボランティア保険"),
+        ("Hi, please tell me about insurance", ", tell me about insurance"),
+        ("よろしくお願いします", "よろしくお願いします"),  # nothing else: keep the text
+    ],
+)
+def test_strip_filler_removes_greetings_and_framing(text: str, expected: str) -> None:
+    assert strip_filler(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ボランティア・登録！", "ぼらんてぃあ登録"),
+        ("コーヒー", "こひ"),
+        ("ｍｅｅｔｉｎｇ／", "meeting"),
+    ],
+)
+def test_compact_drops_punctuation_spaces_and_long_vowels(text: str, expected: str) -> None:
+    assert compact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("議事録", "ぎじろく"),
+        ("ボランティア登録", "ぼらんてぃあとうろく"),
+        ("ｷﾞｼﾞﾛｸ", "ぎじろく"),
+        ("補助金の申請", "ほじょきんのしんせい"),
+    ],
+)
+def test_reading_is_hiragana_of_the_whole_text(text: str, reading: str) -> None:
+    assert Analyzer().analyze(text).reading == reading
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("議事録を教えてください", {"議事録"}, {"教える", "下さる", "を"}),
+        ("申請方法は？", {"申請", "方法", "申請方法"}, {"は", "?"}),
+        ("How do volunteers register?", {"volunteer", "register"}, {"how", "do"}),
+    ],
+)
+def test_terms_keep_content_words_only(text: str, present: set[str], absent: set[str]) -> None:
+    terms = set(Analyzer().analyze(text).terms)
+    assert present <= terms
+    assert not absent & terms
+
+
+VOCABULARY = {"ぎじろく": "議事録", "ほじょきん": "補助金", "しんせい": "申請", "とうろく": "登録"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ぎじろくはどこ", "議事録はどこ"),
+        ("ボランティアとうろく", "ボランティア登録"),
+        ("ホジョキンノシンセイ", "補助金ノ申請"),
+        ("議事録はどこ", "議事録はどこ"),
+        ("insurance", "insurance"),
+    ],
+)
+def test_restore_kanji_rewrites_known_kana_words(text: str, expected: str) -> None:
+    assert restore_kanji(text, VOCABULARY) == expected
