@@ -109,7 +109,7 @@ async def import_calendar(update: Update, context: Context) -> None:
     settings = settings_of(context)
     now = datetime.now(UTC)
     async with sessions(context).begin() as session:
-        await service.ensure_chat(session, chat.id, type=chat.type, title=chat.title, lang=lang)
+        # Read, parse, then write: SQLite's write lock is taken only after parsing succeeded.
         zone = await service.chat_zone(session, chat.id, settings.timezone)
         try:
             plan = await asyncio.to_thread(ics.parse_calendar, data, zone.key, now)
@@ -117,6 +117,9 @@ async def import_calendar(update: Update, context: Context) -> None:
             refused: ics.IcsError | None = error
         else:
             refused = None
+            await service.ensure_chat(
+                session, chat.id, type=chat.type, title=chat.title, lang=lang
+            )
             created = await ics.import_events(
                 session, chat.id, plan, now=now, untitled=t(lang, "cal.untitled"),
                 created_by=user.id if user else None,
