@@ -6,13 +6,17 @@ remembers where it came from, so the title is cut out of the text exactly as the
 
 Conventions (documented here because users and tests rely on them):
 - A bare hour is read on the 24-hour clock (``7時`` / ``at 7`` is 07:00) unless a part of the day
-  says otherwise (午後, 夜, pm, in the evening ...).
+  says otherwise (午後, 夜, pm, in the evening ...). An hour written with am/pm alone is 1-12
+  (``13pm`` is refused as ``invalid_time``), while ``15:30pm`` and ``午後15時`` are simply 15:30
+  and 15:00 (the 24-hour clock already says it); ``15:30am`` contradicts itself and is refused.
 - A time with no date is its next occurrence strictly after now (today, else tomorrow).
 - A date with no year is the next such date that is not in the past.
 - A date with no time of day (``12月10日``, ``明日``, ``3日後``) is at 09:00 (``DEFAULT_HOUR``): a
   deadline or meeting on a day is best announced at the start of the working day. A part of the
   day without a clock time (``明日の夜``) uses ``PART_DEFAULT_HOURS``.
-- Offsets in minutes or hours (``30分後``, ``in 2 hours``) are exact: now plus the offset.
+- Offsets in minutes or hours (``30分後``, ``in 2 hours``) are elapsed time: now plus the offset
+  on the UTC time line, so across a DST change the wall clock moves by more or less. Offsets in
+  days or longer (``3日後``, ``in 2 days``) are calendar days at the same wall-clock time.
 - ``次の月曜`` / ``next Monday`` is the coming Monday after today; ``来週月曜`` is Monday of the
   next calendar week (weeks start on Monday).
 - A range (``15時から17時``, ``3pm-5pm``) starts at its first time.
@@ -34,8 +38,18 @@ Conventions (documented here because users and tests rely on them):
   ``BYDAY=2TU,4TU``.
 - A named zone (``3pm PST``, ``15:00 UTC``, ``日本時間``, an ISO ``+09:00`` / ``Z``) is read in
   that zone and the result given in the chat's zone; naming the chat's own zone changes nothing.
-- Text after ``@`` is a place (``10時 @ 第2会議室``) once a time came before it; a second date
-  glued to a word (``年度末評価``, ``月末締め``) stays in the title.
+- Text after ``@`` is a place (``10時 @ 第2会議室``) once a time came before it; a second date,
+  or a date after a clock time, glued to a word stays in the title (``年度末評価``, ``月末締め``,
+  ``23時 明日の準備``, ``at 8pm prepare Monday's slides``).
+- Parts of the day (morning, 夜, lunch ...) and frequency words (daily, weekly) are read only when
+  tied to the time: next to a clock time or date, after a preposition (``in the morning``, ``at
+  lunch``), or leading into it (``weekly on Fridays``). In a title phrase they stay in the title:
+  ``coffee morning``, ``night shift at 10pm``, ``7am morning check``, ``朝の会``, ``お昼当番``, and
+  ``at 17:00 send daily report`` is a one-off. Such a word still sets the hour of a date given
+  elsewhere (``team lunch tomorrow`` is at 12:00) but is never a time by itself.
+- Bare meal words (lunch, breakfast, dinner) are events, not times, unless tied to the time
+  (``at lunch``, ``Friday lunch``, ``dinner at 7``); ``before lunch`` / ``after lunch`` are 11:00
+  / 13:00 like 昼前 / 昼過ぎ. Japanese お昼 / 昼 alone stay a time (12:00).
 """
 
 from __future__ import annotations
@@ -46,7 +60,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -60,9 +74,11 @@ DEFAULT_HOUR = 9
 PART_DEFAULT_HOURS: dict[str, int] = {
     "morning": 9,
     "am": 9,
+    "breakfast": 8,
     "lunch": 12,
     "pm": 15,
     "evening": 18,
+    "dinner": 19,
     "night": 20,
     "late": 24,
 }
@@ -267,6 +283,13 @@ _JA_PART = "|".join(sorted(_JA_PART_WORDS, key=len, reverse=True))
 _EN_PART_WORDS = {
     "morning": "morning", "afternoon": "pm", "evening": "evening", "night": "night",
     "lunchtime": "lunch", "lunch time": "lunch", "lunch": "lunch", "midnight": "late",
+    "breakfast": "breakfast", "dinner": "dinner",
+}  # fmt: skip
+# A bare meal word is an event ("team lunch") unless a preposition or a day ties it to the time.
+_MEALS = ("breakfast", "lunch", "dinner")
+_MEAL_EDGES = {
+    ("before", "breakfast"): 7, ("after", "breakfast"): 9, ("before", "lunch"): 11,
+    ("after", "lunch"): 13, ("before", "dinner"): 18, ("after", "dinner"): 20,
 }  # fmt: skip
 _TIME_SUFFIX = (
     r"(?:\s*(?:ごろ|頃|ころ|ぐらい|くらい|位|ちょうど|丁度|きっかり|かっきり|ジャスト|すぎ|過ぎ"
@@ -291,8 +314,14 @@ def _prefix_part(prefix: str | None) -> str | None:
     return _JA_PART_WORDS[words[-1]] if words else None
 
 
-def _clock(hour: int, minute: int, part: str | None, explicit: bool = False) -> _Token:
-    if hour > 24 or minute > 59 or (hour == 24 and minute):
+def _clock(
+    hour: int, minute: int, part: str | None, explicit: bool = False, suffix: str = ""
+) -> _Token:
+    """A clock time. ``suffix`` is how it ended: ``13pm`` is no time, while the pm of
+    ``15:30pm`` only repeats what the 24-hour clock says (``15:30am`` contradicts it)."""
+    hour_only = suffix == "hour"
+    bad_meridiem = part in ("am", "pm") and hour > 12 and (hour_only or part == "am")
+    if hour > 24 or minute > 59 or (hour == 24 and minute) or (suffix and bad_meridiem):
         return _Token("error", error="invalid_time")
     if explicit and part in ("am", "pm") and hour > 12:
         part = None  # 午後15時: already on the 24-hour clock
@@ -302,8 +331,10 @@ def _clock(hour: int, minute: int, part: str | None, explicit: bool = False) -> 
 def _ja_time(match: re.Match[str], _: str) -> _Token:
     hour = int(match["hour"])
     minute = 30 if match["half"] else int(match["minute"] or 0)
-    part = _meridiem(match) or _prefix_part(match["prefix"])
-    token = _clock(hour, minute, part, explicit=part in ("am", "pm"))
+    suffix = _meridiem(match)
+    part = suffix or _prefix_part(match["prefix"])
+    written = "" if not suffix else "minute" if match["half"] or match["minute"] else "hour"
+    token = _clock(hour, minute, part, explicit=part in ("am", "pm"), suffix=written)
     if match["before"] and token.kind == "time" and token.hour is not None:
         moment = datetime.combine(date.min, time()) + timedelta(hours=hour, minutes=-minute)
         token.hour, token.minute = moment.hour, moment.minute
@@ -311,12 +342,21 @@ def _ja_time(match: re.Match[str], _: str) -> _Token:
 
 
 def _colon_time(match: re.Match[str], _: str) -> _Token:
-    part = _meridiem(match) or _prefix_part(match.group("prefix"))
-    return _clock(int(match["hour"]), int(match["minute"]), part, part in ("am", "pm"))
+    suffix = _meridiem(match)
+    part = suffix or _prefix_part(match.group("prefix"))
+    return _clock(
+        int(match["hour"]),
+        int(match["minute"]),
+        part,
+        part in ("am", "pm"),
+        "minute" if suffix else "",
+    )
 
 
 def _ampm_time(match: re.Match[str], _: str) -> _Token:
-    return _clock(int(match["hour"]), int(match["minute"] or 0), _meridiem(match), True)
+    part = _meridiem(match)
+    written = "" if not part else "minute" if match["minute"] else "hour"
+    return _clock(int(match["hour"]), int(match["minute"] or 0), part, True, written)
 
 
 def _bare_hour(match: re.Match[str], _: str) -> _Token | None:
@@ -558,7 +598,18 @@ def _part(match: re.Match[str], _: str) -> _Token:
     word = re.sub(r"\s+", " ", match["word"])
     part = _JA_PART_WORDS.get(word) or _EN_PART_WORDS[word.rstrip("s")]
     plural = word.endswith("s") and word.rstrip("s") in _EN_PART_WORDS
-    return _Token("part", part=part, recurring=plural, freq="DAILY" if plural else None)
+    token = _Token("part", part=part, recurring=plural, freq="DAILY" if plural else None)
+    if match.groupdict().get("pre"):
+        token.extra["prefixed"] = 1  # in the morning, at lunch: tied to the time by its own word
+    if word in _MEALS:
+        token.extra["meal"] = 1
+    return token
+
+
+def _meal_edge(match: re.Match[str], _: str) -> _Token:
+    """before lunch 11:00, after lunch 13:00 (like 昼前 / 昼過ぎ); breakfast and dinner alike."""
+    hour = _MEAL_EDGES[(match["dir"], match["meal"])]
+    return _Token("time", hour=hour, explicit_meridiem=True)
 
 
 _JA_EVERY = {
@@ -868,6 +919,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"|お?昼\s*(?:過ぎ|すぎ)|お?昼\s*前|\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b",
         _named_time,
     ),
+    _rule(r"\b(?P<dir>before|after)\s+(?P<meal>breakfast|lunch|dinner)\b", _meal_edge),
     # n-th weekday of a month
     _rule(
         rf"(?:(?P<m>\d{{1,2}})\s*月\s*の?\s*)?(?:第\s*(?P<n>\d)(?P<more>(?:\s*[・、,と]\s*第?\s*\d)*)|(?P<last>最終|最後の))"
@@ -1095,8 +1147,9 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _part,
     ),
     _rule(
-        r"\b(?:in\s+the\s+|this\s+|at\s+|on\s+|during\s+the\s+)?(?:early\s+|late\s+)?"
-        r"(?P<word>mornings?|afternoons?|evenings?|nights?|lunch\s*time|lunch)\b",
+        r"\b(?P<pre>in\s+the\s+|this\s+|at\s+|on\s+|during\s+(?:the\s+)?|over\s+|for\s+)?"
+        r"(?:early\s+|late\s+)?"
+        r"(?P<word>mornings?|afternoons?|evenings?|nights?|lunch\s*time|lunch|breakfast|dinner)\b",
         _part,
     ),
     _rule(r"(?<!\d)(?P<m>\d{1,3})\s*月(?!曜)", _invalid_month),
@@ -1153,6 +1206,8 @@ def _apply_part(hour: int, part: str | None) -> int:
         return 24 if hour == 12 else hour
     if part == "lunch":
         return hour + 12 if 1 <= hour <= 5 else hour
+    if part == "dinner":
+        return hour + 12 if 1 <= hour < 12 else hour
     return hour
 
 
@@ -1168,6 +1223,10 @@ def _pick_clock(tokens: list[_Token], text: str) -> tuple[_Clock | None, list[_T
     times = [token for token in tokens if token.kind == "time"]
     range_ends: list[_Token] = []
     parts = [token for token in tokens if token.part and token.kind != "time"]
+    hints = [token for token in parts if "in_title" in token.extra]
+    parts = [token for token in parts if token not in hints]
+    if not parts and any(token.kind in (*_DATE_KINDS, "every") for token in tokens):
+        parts = hints  # 明日 お昼当番, team lunch tomorrow: the title's word still gives the hour
     if times:
         head = times[0]
         if len(times) > 1:
@@ -1408,7 +1467,7 @@ _EN_JOINT = (
     r"(?:at|on|in|by|from|around|about|between|and|of|to|till|until|for|the|starting|starts"
     r"|every|each|o'clock|@time)"
 )
-_EN_LEADING = re.compile(rf"^(?:\s*(?:{_EN_JOINT}\b|[,:;\-–~]))+", re.IGNORECASE)
+_EN_LEADING = re.compile(rf"^(?:\s*(?:{_EN_JOINT}\b|['’]s\b|[,:;\-–~]))+", re.IGNORECASE)
 _EN_TRAILING = re.compile(rf"(?:(?:\b{_EN_JOINT}|[,:;\-–~])\s*)+$", re.IGNORECASE)
 _POLITE_END = re.compile(
     r"(?:を|、)?(?:よろしく)?(?:お願い(?:します|致します|いたします)?|おねがいします|してください"
@@ -1467,13 +1526,13 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     zone = as_zone(tz)
     local_now = now.astimezone(zone) if now.tzinfo else now.replace(tzinfo=zone)
     normal = _normalise(text)
-    tokens = _without_title_adjectives(_scan(normal.value))
-    tokens = _without_title_dates(_without_place(tokens, normal.value), normal.value)
+    tokens = _without_place(_scan(normal.value), normal.value)
+    tokens = _without_title_words(_without_title_dates(tokens, normal.value), normal.value)
     clock, range_ends = _pick_clock(tokens, normal.value)
     spans = [
         (normal.origin[token.start], normal.origin[token.end - 1] + 1)
         for token in tokens
-        if token.kind != "error"
+        if token.kind != "error" and "in_title" not in token.extra
     ]
     title = _title(text, spans)
     error = next((token.error for token in tokens if token.error), None)
@@ -1495,9 +1554,10 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
 
 _DATE_KINDS = ("date", "dom", "nth", "weekday", "reldate")
 _WORD = r"[\u3400-\u9fff\u30a0-\u30ff]"
-# 年度末評価, 月末締め, 土日の当番表: a date word that names something rather than a time
+# 年度末評価, 月末締め, 土日の当番表, tomorrow's agenda: a date word that names something rather
+# than a time
 _TITLE_WORD_NEXT = re.compile(
-    rf"{_WORD}|[a-z]|の\s*(?!(?:朝|夜|昼|夕|晩|午前|午後|深夜|早朝|明け方|お昼|正午))"
+    rf"{_WORD}|[a-z]|['’]s\s+[a-z]|の\s*(?!(?:朝|夜|昼|夕|晩|午前|午後|深夜|早朝|明け方|お昼|正午))"
     rf"(?:{_WORD}|[a-z])"
 )
 
@@ -1518,8 +1578,8 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
             if seen and not joined and _TITLE_WORD_NEXT.match(text, token.end):
                 continue
             seen = True
-        elif token.kind in ("every", "offset"):
-            seen = True
+        elif token.kind in ("every", "offset", "time"):
+            seen = True  # 23時 明日の準備: a complete clock time came first
         kept.append(token)
     return kept
 
@@ -1547,13 +1607,141 @@ def _shift_weekdays(rrule: str, days: int) -> str:
     return re.sub(r"BYDAY=([A-Z0-9,+-]+)", move, rrule)
 
 
-def _without_title_adjectives(tokens: list[_Token]) -> list[_Token]:
-    """Drop ``weekly``/``monthly`` words when another word already says how it repeats."""
-    adjectives = [token for token in tokens if "adjective" in token.extra]
-    others = [token for token in tokens if token.recurring and "adjective" not in token.extra]
-    if not others:
-        return tokens
-    return [token for token in tokens if token not in adjectives]
+_EN_LEADS = frozenset(
+    (
+        "at", "on", "in", "by", "for", "after", "before", "during", "over", "around", "about",
+        "from", "until", "till", "this", "the", "every", "each", "and", "or", "to", "of", "next",
+        "coming", "early", "late",
+    )
+)  # fmt: skip
+_JA_WORD_CHAR = re.compile(r"[\u3400-\u9fff\u30a0-\u30ffa-z]")
+_GAP = re.compile(r"[\s,:;、]*")
+_EN_WORD = re.compile(r"[a-z][a-z'’]*|\d")
+_EN_WORD_BEFORE = re.compile(r"([a-z][a-z'’]*|\d)[\s,:;、]*$")
+
+
+def _next_to(token: _Token, text: str, covered: list[bool], after: bool) -> tuple[str, int]:
+    """What a word touches on one side: another ``token``, a ``word`` of the title or ``none``
+    (``lead`` for an English lead-in word before it, ``glued`` for a Japanese compound after
+    it), and where that is.
+
+    English skips lead-in words (``morning at 7``); Japanese counts only what is glued on
+    (``お昼当番``, ``朝の会``), since a space there separates the time from the title.
+    """
+    if token.extra.get("ja"):
+        if after:
+            position = token.end
+            if position < len(text) and text[position] == "の":
+                position += 1
+            position = _GAP.match(text, position).end()  # type: ignore[union-attr]
+            if position < len(text) and covered[position]:
+                return "token", position
+            word = _JA_WORD_CHAR.match(text, position)
+            if word and position == token.end:
+                return "glued", position  # お昼当番, 早朝清掃: one word of the title
+            return ("word" if word and text[token.end] == "の" else "none"), position
+        before = text[: token.start].rstrip(" \u3000の、")
+        if before and covered[len(before) - 1]:
+            return "token", len(before) - 1
+        glued = token.start and _JA_WORD_CHAR.match(text, token.start - 1)
+        return ("word" if glued else "none"), token.start - 1
+    if after:
+        position = token.end
+        while True:
+            position = _GAP.match(text, position).end()  # type: ignore[union-attr]
+            if position >= len(text):
+                return "none", position
+            if covered[position]:
+                return "token", position
+            word = _EN_WORD.match(text, position)
+            if word is None:
+                return ("word" if _JA_WORD_CHAR.match(text, position) else "none"), position
+            if word.group() not in _EN_LEADS:
+                return "word", position
+            position = word.end()
+    before = text[: token.start]
+    gap = len(before) - len(before.rstrip(" \t,:;、"))
+    if len(before) > gap and covered[len(before) - gap - 1]:
+        return "token", len(before) - gap - 1
+    word = _EN_WORD_BEFORE.search(before)
+    if word is None:
+        return "none", token.start - 1
+    return ("lead" if word.group(1) in _EN_LEADS else "word"), word.start()
+
+
+def _part_in_title(
+    token: _Token, before: str, after: str, following: _Token | None, has_clock: bool
+) -> bool:
+    """Whether a part of the day is a word of the title rather than of the time."""
+    if after == "token" and following is not None and following.kind == "time":
+        # afternoon 7:00 is 19:00; but staff dinner 7pm, coffee morning at 10:30 only name
+        # an event when the clock already says it all
+        assert following.hour is not None
+        says_it_all = (
+            following.explicit_meridiem
+            or following.part is not None
+            or _apply_part(following.hour, token.part) == following.hour
+        )
+        return before == "word" and not token.recurring and says_it_all
+    if after == "token":
+        return before == "word"  # team lunch tomorrow, coffee morning on Saturday
+    if before == "word" or after == "glued":
+        return True  # parents night, team lunch, お昼当番
+    if after == "word":
+        # 7am morning check: the time is complete, so the word is the title's; without a clock
+        # it is the time of day next to a date (明日の午後の会議, Friday night football) or
+        # the start of the title (night shift tomorrow)
+        return has_clock or before != "token"
+    # a bare meal word is an event, not a time: lunch, but at lunch, Friday lunch
+    return "meal" in token.extra and before == "none"
+
+
+def _without_title_words(tokens: list[_Token], text: str) -> list[_Token]:
+    """Part-of-day and frequency words that belong to a title phrase go back to the title.
+
+    ``coffee morning``, ``parents night``, ``team lunch`` and ``お昼当番`` / ``朝の会`` name
+    events; ``7am morning check`` and ``send daily report`` have the word inside the title once
+    a time was given. Such a part of the day only refines a date given elsewhere (``team lunch
+    tomorrow`` is at noon) and never makes a time by itself; a frequency word stays a repetition
+    when it leads into the time (``weekly on Fridays``) or stands alone (``daily standup``).
+    """
+    covered = [False] * len(text)
+    for token in tokens:
+        if token.kind not in ("note", "error"):
+            covered[token.start : token.end] = [True] * (token.end - token.start)
+    kept: list[_Token] = []
+    for token in tokens:
+        soft = token.kind == "part" or "adjective" in token.extra
+        if not soft or "prefixed" in token.extra:
+            kept.append(token)
+            continue
+        own = covered[token.start : token.end]
+        covered[token.start : token.end] = [False] * (token.end - token.start)
+        token.extra["ja"] = int(not text[token.start : token.end].isascii())
+        before, _ = _next_to(token, text, covered, after=False)
+        after, position = _next_to(token, text, covered, after=True)
+        covered[token.start : token.end] = own
+        if token.kind == "part":
+            following = next((other for other in tokens if other.start == position), None)
+            has_clock = any(other.kind == "time" for other in tokens)
+            if _part_in_title(token, before, after, following, has_clock):
+                token.extra["in_title"] = 1
+                token.recurring, token.freq = False, None
+            kept.append(token)
+            continue
+        other_rule = any(
+            other.recurring and "adjective" not in other.extra
+            for other in tokens
+            if "in_title" not in other.extra
+        )
+        timed_before = any(
+            other.end <= token.start and other.kind not in ("note", "zone", "error")
+            for other in tokens
+        )
+        if after == "word" and (before == "word" or timed_before or other_rule):
+            continue  # every Monday at 9am weekly planning, send daily report
+        kept.append(token)
+    return kept
 
 
 def _years(token: _Token) -> int:
@@ -1570,7 +1758,8 @@ def _schedule(
     offset = _first(tokens, "offset")
     if offset is not None:
         if offset.delta is not None:
-            return now + offset.delta, None, None
+            # elapsed time: across a DST change the wall clock moves by more or less than this
+            return (now.astimezone(UTC) + offset.delta).astimezone(zone), None, None
         assert offset.calendar_delta is not None
         day = now.date() + offset.calendar_delta
         return _at(day, clock or _Clock(DEFAULT_HOUR, 0, False), zone), None, None

@@ -456,3 +456,115 @@ def test_words_that_look_like_times_stay_in_the_title(
     result = parse(text, NOW, TOKYO)
     assert result.start is not None, (text, result.error)
     assert (result.start.isoformat(), result.rrule, result.title) == (start, rrule, title)
+
+
+# ---------------------------------------------------------------- title words, DST offsets, am/pm
+# A part of the day or a frequency word is part of the time only when it is tied to it; inside a
+# title phrase (night shift, 朝の会, send daily report) it stays in the title once a time is given.
+
+TITLE_WORDS = [
+    # a complete clock time elsewhere: the word belongs to the title phrase
+    ("night shift at 10pm", "2026-11-21T22:00:00+09:00", None, "night shift"),
+    ("tomorrow 8:15 morning assembly", "2026-11-22T08:15:00+09:00", None, "morning assembly"),
+    ("Dec 3 at 7pm movie night", "2026-12-03T19:00:00+09:00", None, "movie night"),
+    ("staff dinner 7pm", "2026-11-21T19:00:00+09:00", None, "staff dinner"),
+    ("at 12:30 lunch meeting with the mayor", "2026-11-21T12:30:00+09:00", None,
+     "lunch meeting with the mayor"),
+    (
+        "every Tuesday at 8am morning briefing",
+        "2026-11-24T08:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=TU",
+        "morning briefing",
+    ),
+    # a frequency word inside the title does not make a one-off repeat
+    ("at 6pm send daily standup notes", "2026-11-21T18:00:00+09:00", None,
+     "send daily standup notes"),
+    ("at 9am daily standup notes", "2026-11-22T09:00:00+09:00", None, "daily standup notes"),
+    # ... but leading into the time or standing alone it is the repetition
+    (
+        "biweekly on Mondays at 10 planning",
+        "2026-11-23T10:00:00+09:00",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+        "planning",
+    ),
+    (
+        "weekly on Thursdays at 5pm report",
+        "2026-11-26T17:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=TH",
+        "report",
+    ),
+    ("take pills daily at 9", "2026-11-22T09:00:00+09:00", "FREQ=DAILY", "take pills"),
+    # Japanese: a date or part of the day glued into the title after a complete time
+    ("20時 明日の打合せ資料", "2026-11-21T20:00:00+09:00", None, "明日の打合せ資料"),
+    ("21時 金曜の発表準備", "2026-11-21T21:00:00+09:00", None, "金曜の発表準備"),
+    ("8時半 朝の会", "2026-11-22T08:30:00+09:00", None, "朝の会"),
+    ("12時 お昼当番", "2026-11-21T12:00:00+09:00", None, "お昼当番"),
+    ("6時 早朝清掃", "2026-11-22T06:00:00+09:00", None, "早朝清掃"),
+    ("at 8pm prepare Monday's slides", "2026-11-21T20:00:00+09:00", None,
+     "prepare Monday's slides"),
+    # a title's part of the day still sets the hour of a date given elsewhere
+    ("evening class Friday", "2026-11-27T18:00:00+09:00", None, "evening class"),
+    ("team lunch tomorrow", "2026-11-22T12:00:00+09:00", None, "team lunch"),
+    # tied to the time: still time words
+    ("afternoon 3:00 call", "2026-11-21T15:00:00+09:00", None, "call"),
+    ("明日の午後の会議", "2026-11-22T15:00:00+09:00", None, "会議"),
+    ("Friday lunch", "2026-11-27T12:00:00+09:00", None, ""),
+    ("at lunch call the bank", "2026-11-21T12:00:00+09:00", None, "call the bank"),
+    ("after lunch call the school", "2026-11-21T13:00:00+09:00", None, "call the school"),
+    ("dinner at 7", "2026-11-21T19:00:00+09:00", None, ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "start", "rrule", "title"), TITLE_WORDS)
+def test_part_and_frequency_words_in_a_title_stay_there(
+    text: str, start: str, rrule: str | None, title: str
+) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    assert (result.start.isoformat(), result.rrule, result.title) == (start, rrule, title)
+
+
+@pytest.mark.parametrize("text", ["book club dinner", "lunch", "movie night"])
+def test_a_meal_or_event_name_alone_is_no_time(text: str) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert (result.start, result.error) == (None, "no_time")
+
+
+ELAPSED_OFFSETS = [
+    # US clocks go back at 2026-11-01 02:00: hours and minutes are elapsed time ...
+    ("in 3 hours", "2026-11-01T00:30:00-04:00", "2026-11-01T02:30:00-05:00"),
+    ("3時間後", "2026-11-01T00:30:00-04:00", "2026-11-01T02:30:00-05:00"),
+    ("90分後", "2026-11-01T01:00:00-04:00", "2026-11-01T01:30:00-05:00"),
+    ("in 24 hours", "2026-10-31T12:00:00-04:00", "2026-11-01T11:00:00-05:00"),
+    # ... also when they spring forward on 2026-03-08
+    ("in 90 minutes", "2026-03-08T01:00:00-05:00", "2026-03-08T03:30:00-04:00"),
+    # days are calendar days on the wall clock
+    ("2日後 14時", "2026-10-30T14:00:00-04:00", "2026-11-01T14:00:00-05:00"),
+    ("in 2 days", "2026-10-30T14:00:00-04:00", f"2026-11-01T{DEFAULT_HOUR:02d}:00:00-05:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "expected"), ELAPSED_OFFSETS)
+def test_hour_and_minute_offsets_are_elapsed_time(text: str, now: str, expected: str) -> None:
+    assert _start(text, datetime.fromisoformat(now), "America/New_York") == expected
+
+
+@pytest.mark.parametrize("text", ["13pm board meeting", "14 p.m.", "15:30am", "17時pm"])
+def test_an_hour_with_am_pm_is_one_to_twelve(text: str) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert (result.start, result.error) == (None, "invalid_time")
+    assert "13pm" in error_message("invalid_time", "en")
+
+
+AMPM_ACCEPTED = [
+    # the 24-hour clock already says it: a repeated pm is harmless
+    ("15:30pm", "2026-11-21T15:30:00+09:00"),
+    ("午後15時", "2026-11-21T15:00:00+09:00"),
+    ("12pm", "2026-11-21T12:00:00+09:00"),
+    ("12am", "2026-11-22T00:00:00+09:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AMPM_ACCEPTED)
+def test_am_pm_that_agrees_with_the_clock(text: str, expected: str) -> None:
+    assert _start(text) == expected

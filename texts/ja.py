@@ -70,7 +70,7 @@ MESSAGES: dict[str, str] = {
     "when.error.no_time": "日時が見つかりませんでした。日付や時刻を入れてください。例: 「明日 15時 定例会議」「毎月第2火曜日 15:00 運営委員会」",
     "when.error.past": "その日時はもう過ぎています。これから先の日時を指定してください。例: 「明日 15時 定例会議」「12月10日 15:00 成果報告書の提出」",
     "when.error.invalid_date": "存在しない日付です（2月30日や13月など）。例: 「12月10日 15:00 成果報告書の提出」",
-    "when.error.invalid_time": "時刻が正しくありません（時は0〜24、分は0〜59）。例: 「15:30」「午後3時半」",
+    "when.error.invalid_time": "時刻が正しくありません（時は0〜24、分は0〜59。am/pm を付けるなら時は1〜12で、13pm ではなく 1pm）。例: 「15:30」「午後3時半」",
     "when.error.bad_input": "入力行を読めませんでした。text・now（時差付き ISO 8601）・tz（例: Asia/Tokyo）を持つ JSON の1行にしてください。",
     "when.one_off": "{date} {time}",
     "when.recurring": "{pattern} {time}（次回: {next}）",
