@@ -18,6 +18,10 @@ from handlers.common import ENGINE, SESSIONMAKER, SETTINGS, RedactToken
 
 logger = logging.getLogger(__name__)
 
+# Sends are spaced evenly instead of allowed in bursts of 30: Telegram counts a rolling window,
+# a burst at the start of each second trips it, and every 429 then stalls all sending.
+OVERALL_SENDS_PER_SECOND = 29
+
 
 async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     settings: Settings = app.bot_data[SETTINGS]
@@ -56,7 +60,13 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=1,
+                overall_time_period=1 / OVERALL_SENDS_PER_SECOND,
+                max_retries=5,
+            )
+        )
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

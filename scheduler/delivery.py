@@ -44,8 +44,8 @@ logger = logging.getLogger(__name__)
 DISPATCH_JOB = "renkei-dispatch"
 HEARTBEAT_JOB = "renkei-dispatch-heartbeat"
 HEARTBEAT = timedelta(seconds=30)
-BATCH = 100
-SEND_CONCURRENCY = 8
+BATCH = 500  # large enough that the pause between batches is rare in a big fan-out
+SEND_CONCURRENCY = 32  # about a second of sends in flight; the rate limiter sets the pace
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = 10.0  # seconds; doubles per attempt
 BACKOFF_MAX = 600.0
@@ -185,11 +185,8 @@ async def _dispatch_batch(app: AnyApp) -> bool:
         ids = await service.due_ids(session, now, BATCH)
     if not ids:
         return True
-    claimed: list[int] = []
-    for delivery_id in ids:
-        async with maker.begin() as session:
-            if await service.claim(session, delivery_id):
-                claimed.append(delivery_id)
+    async with maker.begin() as session:  # one commit for the batch, not one per row
+        claimed = [delivery_id for delivery_id in ids if await service.claim(session, delivery_id)]
     outgoing: list[Outgoing] = []
     async with maker.begin() as session:
         for delivery_id in claimed:
