@@ -20,14 +20,21 @@ PROBLEMS_SHOWN = 20
 QUESTION_PREVIEW = 120
 
 
+async def admin_language(update: Update, context: Context) -> str | None:
+    """The sender's language if they are a bot admin; others are told no and get None."""
+    lang = await user_lang(update, context)
+    if is_bot_admin(update.effective_user.id if update.effective_user else None, context):
+        return lang
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(t(lang, "admin.not_allowed"))
+    return None
+
+
 async def reload_store(update: Update, context: Context) -> None:
     """Reload the FAQ file; a broken file is reported and the current store stays in use."""
     message = update.effective_message
-    if message is None:
-        return
-    lang = await user_lang(update, context)
-    if not is_bot_admin(update.effective_user.id if update.effective_user else None, context):
-        await message.reply_text(t(lang, "admin.not_allowed"))
+    lang = await admin_language(update, context)
+    if message is None or lang is None:
         return
     settings: Settings = context.bot_data[SETTINGS]
     try:
@@ -52,11 +59,8 @@ async def reload_store(update: Update, context: Context) -> None:
 async def list_unanswered(update: Update, context: Context) -> None:
     """Show the newest questions the bot could not answer or that were rated unhelpful."""
     message = update.effective_message
-    if message is None:
-        return
-    lang = await user_lang(update, context)
-    if not is_bot_admin(update.effective_user.id if update.effective_user else None, context):
-        await message.reply_text(t(lang, "admin.not_allowed"))
+    lang = await admin_language(update, context)
+    if message is None or lang is None:
         return
     async with sessions(context)() as session:
         questions = await unanswered_questions(session)
