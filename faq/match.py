@@ -16,6 +16,7 @@ import logging
 import math
 import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -351,7 +352,10 @@ class FaqIndex:
     def signals(self, query: str) -> tuple[Matrix, npt.NDArray[np.bool_]]:
         """Each of SIGNALS per entry (0..1, entries x signals), and which entries share the
         query's language (exposed for benchmarks and tuning)."""
-        cleaned = restore_kanji(strip_filler(query), self._vocabulary)
+        # NFKC first: half-width katakana must become kana before kana words are restored.
+        cleaned = restore_kanji(
+            strip_filler(unicodedata.normalize("NFKC", query)), self._vocabulary
+        )
         analysis = _ANALYZER.analyze(cleaned)
         raw = _EMBEDDER.queries([_EMBEDDER.tail_within_budget(cleaned, QUERY_TOKEN_BUDGET)])
         language = "ja" if has_japanese(cleaned) else "en"
