@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,11 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert log.batches == [[e.id for e in STORE]]
     build_index(STORE, tmp_path)
     assert len(log.batches) == 1  # the rebuilt cache was written back
+
+
+def test_concurrent_matches_agree_with_sequential_ones(index: FaqIndex) -> None:
+    queries = ["ぎじろくはどこ", "How do I apply for a grant?", "駐車場", "台風で中止？"] * 5
+    sequential = [match(index, query, "ja") for query in queries]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        concurrent = list(pool.map(lambda query: match(index, query, "ja"), queries))
+    assert concurrent == sequential
