@@ -35,7 +35,7 @@ from telegram.error import (
 from telegram.ext import Application, ContextTypes, Job, JobQueue
 
 from config import Settings
-from db.models import Chat, Delivery, Reminder
+from db.models import Delivery
 from scheduler import render, service
 from texts import DEFAULT_LANG, t
 
@@ -185,14 +185,10 @@ async def _dispatch_batch(app: AnyApp) -> bool:
         ids = await service.due_ids(session, now, BATCH)
     if not ids:
         return True
-    async with maker.begin() as session:  # one commit for the batch, not one per row
-        claimed = [delivery_id for delivery_id in ids if await service.claim(session, delivery_id)]
-    outgoing: list[Outgoing] = []
     async with maker.begin() as session:
-        for delivery_id in claimed:
-            item = await _prepare(session, delivery_id, now, settings)
-            if item is not None:
-                outgoing.append(item)
+        claimed = await service.claim_many(session, ids)
+    async with maker.begin() as session:
+        outgoing = await _prepare(session, claimed, now, settings)
     semaphore = asyncio.Semaphore(SEND_CONCURRENCY)
 
     async def send(item: Outgoing) -> None:
@@ -213,33 +209,31 @@ async def _dispatch_batch(app: AnyApp) -> bool:
 
 
 async def _prepare(
-    session: AsyncSession, delivery_id: int, now: datetime, settings: Settings
-) -> Outgoing | None:
-    """Render a claimed row; rows that sat far past the grace period become 'missed'."""
-    delivery = await session.get(Delivery, delivery_id)
-    if delivery is None:
-        return None
-    reminder = await session.get(Reminder, delivery.reminder_id)
-    chat = await session.get(Chat, delivery.chat_id) if delivery.chat_id is not None else None
-    if reminder is None or chat is None:
-        delivery.state = service.FAILED
-        delivery.last_error = "reminder or chat no longer exists"
-        return None
-    late = now - delivery.planned_at
-    if delivery.attempts <= 1 and late > settings.grace_period:
-        delivery.state = service.MISSED
-        delivery.last_error = "missed: fell due longer ago than the grace period"
-        return None
-    if delivery.attempts <= 1 and late > LATE_AFTER:
-        delivery.delayed = True
-    lang = chat.lang or DEFAULT_LANG
-    markup = None
-    counts = None
-    if reminder.kind == service.MEETING:
-        counts = await service.rsvp_counts(session, reminder.id, delivery.occurrence)
-        markup = rsvp_keyboard(delivery.id, counts, lang)
-    text = render.notice_text(reminder, delivery, lang, counts)
-    return Outgoing(delivery.id, reminder.id, chat.id, text, markup)
+    session: AsyncSession, delivery_ids: list[int], now: datetime, settings: Settings
+) -> list[Outgoing]:
+    """Render claimed rows (one query for all); rows far past the grace period become 'missed'."""
+    outgoing: list[Outgoing] = []
+    for delivery, reminder, chat in await service.deliveries_with_context(session, delivery_ids):
+        if reminder is None or chat is None:
+            delivery.state = service.FAILED
+            delivery.last_error = "reminder or chat no longer exists"
+            continue
+        late = now - delivery.planned_at
+        if delivery.attempts <= 1 and late > settings.grace_period:
+            delivery.state = service.MISSED
+            delivery.last_error = "missed: fell due longer ago than the grace period"
+            continue
+        if delivery.attempts <= 1 and late > LATE_AFTER:
+            delivery.delayed = True
+        lang = chat.lang or DEFAULT_LANG
+        markup = None
+        counts = None
+        if reminder.kind == service.MEETING:
+            counts = await service.rsvp_counts(session, reminder.id, delivery.occurrence)
+            markup = rsvp_keyboard(delivery.id, counts, lang)
+        text = render.notice_text(reminder, delivery, lang, counts)
+        outgoing.append(Outgoing(delivery.id, reminder.id, chat.id, text, markup))
+    return outgoing
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -612,6 +612,33 @@ async def claim(session: AsyncSession, delivery_id: int) -> bool:
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
+async def claim_many(session: AsyncSession, delivery_ids: Sequence[int]) -> list[int]:
+    """Take many pending rows for sending in one statement; returns the ids this caller won."""
+    if not delivery_ids:
+        return []
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(list(delivery_ids)), Delivery.state == PENDING)
+        .values(state=SENDING, attempts=Delivery.attempts + 1)
+        .returning(Delivery.id)
+    )
+    return sorted(result.scalars().all())
+
+
+async def deliveries_with_context(
+    session: AsyncSession, delivery_ids: Sequence[int]
+) -> list[tuple[Delivery, Reminder | None, Chat | None]]:
+    """Ledger rows with their reminder and chat (None where gone), in due order, one query."""
+    rows = await session.execute(
+        select(Delivery, Reminder, Chat)
+        .join(Reminder, Reminder.id == Delivery.reminder_id, isouter=True)
+        .join(Chat, Chat.id == Delivery.chat_id, isouter=True)
+        .where(Delivery.id.in_(list(delivery_ids)))
+        .order_by(Delivery.due_at, Delivery.id)
+    )
+    return [(delivery, reminder, chat) for delivery, reminder, chat in rows.tuples()]
+
+
 async def next_due(session: AsyncSession) -> datetime | None:
     """When the earliest pending row of an active chat falls due."""
     earliest: datetime | None = await session.scalar(

@@ -209,6 +209,26 @@ async def test_two_claimers_one_wins(maker: Maker) -> None:
     assert sorted(results) == [False, False, True]
 
 
+async def test_batch_claimers_split_the_rows_between_them(maker: Maker) -> None:
+    for minutes in range(1, 7):
+        await make(maker, service.REMIND, NOW + timedelta(minutes=minutes))
+    async with maker() as session:
+        due = await service.due_ids(session, NOW + timedelta(minutes=10))
+    assert len(due) == 6
+
+    async def try_claim(ids: list[int]) -> list[int]:
+        async with maker.begin() as session:
+            return await service.claim_many(session, ids)
+
+    first, second = await asyncio.gather(try_claim(due), try_claim(due[2:]))
+    assert sorted(first + second) == due  # every row claimed exactly once
+    async with maker.begin() as session:
+        assert await service.claim_many(session, due) == []
+        rows_with_context = await service.deliveries_with_context(session, due)
+    assert [d.id for d, _r, _c in rows_with_context] == due
+    assert all(r is not None and c is not None for _d, r, c in rows_with_context)
+
+
 async def test_inactive_chat_holds_notices_until_it_comes_back(maker: Maker) -> None:
     soon = await make(maker, service.REMIND, NOW + timedelta(hours=1))
     later = await make(maker, service.REMIND, NOW + timedelta(hours=9))
