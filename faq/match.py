@@ -32,9 +32,11 @@ from faq.normalize import (
     MAX_RESTORED_READING,
     MIN_RESTORED_READING,
     Analyzer,
+    collapse_long_vowels,
     compact,
     has_japanese,
     restore_kanji,
+    restore_romaji,
     strip_filler,
 )
 from faq.store import LANGUAGES, FaqEntry, content_hash
@@ -339,6 +341,9 @@ class FaqIndex:
         self._reading_grams = _GramCosine([character_grams(a.reading) for a in analyses])
         self._surface_grams = _GramCosine([character_grams(surface) for surface in surfaces])
         self._vocabulary = _reading_vocabulary(features)
+        self._romaji_vocabulary: dict[str, str] = {}
+        for reading, written in self._vocabulary.items():
+            self._romaji_vocabulary.setdefault(collapse_long_vowels(reading), written)
         self._languages = np.array([entry.lang for entry in self.entries])
         self._twins: dict[tuple[str, str], FaqEntry] = {
             (entry.topic, entry.lang): entry for entry in entries if entry.topic
@@ -357,8 +362,12 @@ class FaqIndex:
         """Each of SIGNALS per entry (0..1, entries x signals), and which entries share the
         query's language (exposed for benchmarks and tuning)."""
         # NFKC first: half-width katakana must become kana before kana words are restored.
+        # Romaji spellings of store words ("gijiroku") become the written form too.
         cleaned = restore_kanji(
-            strip_filler(unicodedata.normalize("NFKC", query)), self._vocabulary
+            restore_romaji(
+                strip_filler(unicodedata.normalize("NFKC", query)), self._romaji_vocabulary
+            ),
+            self._vocabulary,
         )
         analysis = _ANALYZER.analyze(cleaned)
         raw = _EMBEDDER.queries([_EMBEDDER.tail_within_budget(cleaned, QUERY_TOKEN_BUDGET)])

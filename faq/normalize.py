@@ -12,6 +12,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
+import jaconv
 from sudachipy import dictionary, tokenizer
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,11 @@ _JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _KANA_RUN = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fcー]{2,}")
 _PUNCTUATION_OR_SPACE = re.compile(r"[\s\W_]+")
+_LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,}(?![A-Za-z])")
+# Romaji usually drops long vowels (kyoiku for きょういく): う after an o- or u-row kana.
+_LONG_VOWEL = re.compile(r"(?<=[おこごそぞとどのほぼぽもよょろうくぐすずつづぬふぶぷむゆゅる])う")
+# Kana jaconv leaves for letters that are not romaji (English words: "kids" -> "きっっ").
+_NOT_ROMAJI = re.compile(r"[A-Za-zぁぃぅぇぉゔ]|っ(?:っ|$)|^っ")
 
 # Greetings and framing that carry no topic. Ordered longest first within a family so the regex
 # engine removes the whole phrase instead of leaving a tail such as "ください".
@@ -165,6 +171,33 @@ def _term(lemma: str) -> str:
     if term.isascii() and len(term) > 3 and term.endswith("s") and not term.endswith("ss"):
         term = term[:-1]
     return term
+
+
+def collapse_long_vowels(reading: str) -> str:
+    """A hiragana reading as romaji spells it, without long-vowel う (きょういく -> きょいく)."""
+    return _LONG_VOWEL.sub("", reading)
+
+
+def restore_romaji(text: str, vocabulary: dict[str, str]) -> str:
+    """Rewrite romaji words that spell a known word in its written form ("gijiroku" -> "議事録").
+
+    ``vocabulary`` maps readings with long vowels collapsed (see ``collapse_long_vowels``) to the
+    store's written form. Only whole words that read as romaji and spell a known word of at
+    least MIN_RESTORED_READING kana are rewritten, so English words pass unchanged.
+    """
+    if not vocabulary:
+        return text
+
+    def rewrite(found: re.Match[str]) -> str:
+        kana = jaconv.alphabet2kana(found.group().lower())
+        if _NOT_ROMAJI.search(kana):
+            return found.group()
+        key = collapse_long_vowels(kana)
+        if len(key) < MIN_RESTORED_READING:
+            return found.group()
+        return vocabulary.get(key, found.group())
+
+    return _LATIN_WORD.sub(rewrite, text)
 
 
 def restore_kanji(text: str, vocabulary: dict[str, str]) -> str:

@@ -89,6 +89,7 @@ def index() -> FaqIndex:
         ("ボランティアとうろくしたい", "ja", "volunteer-register-ja"),
         ("ﾎﾞﾗﾝﾃｨｱ登録", "ja", "volunteer-register-ja"),  # half-width katakana
         ("ｷﾞｼﾞﾛｸ ﾄﾞｺ", "ja", "minutes-ja"),  # half-width kana spelling of a kanji word
+        ("gijiroku doko", "ja", "minutes-ja"),  # romaji spelling of a kanji word
         ("お疲れ様です。補助金の申請について教えてください", "ja", "grant-apply-ja"),
         ("How do I apply for a grant?", "en", "grant-apply-ja"),  # English query, ja-only entry
         ("台風のときは活動は中止ですか", "ja", "weather-cancel-en"),  # the reverse

@@ -1,6 +1,15 @@
 import pytest
 
-from faq.normalize import Analyzer, compact, normalize, restore_kanji, strip_filler, to_hiragana
+from faq.normalize import (
+    Analyzer,
+    collapse_long_vowels,
+    compact,
+    normalize,
+    restore_kanji,
+    restore_romaji,
+    strip_filler,
+    to_hiragana,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +106,19 @@ VOCABULARY = {"ぎじろく": "議事録", "ほじょきん": "補助金", "し�
 )
 def test_restore_kanji_rewrites_known_kana_words(text: str, expected: str) -> None:
     assert restore_kanji(text, VOCABULARY) == expected
+
+
+ROMAJI_VOCABULARY = {collapse_long_vowels(reading): word for reading, word in VOCABULARY.items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gijiroku doko", "議事録 doko"),
+        ("Toroku shitai", "登録 shitai"),  # long vowel dropped, capitalised
+        ("where are the minutes", "where are the minutes"),
+        ("kids insurance", "kids insurance"),
+    ],
+)
+def test_restore_romaji_rewrites_known_words_only(text: str, expected: str) -> None:
+    assert restore_romaji(text, ROMAJI_VOCABULARY) == expected
