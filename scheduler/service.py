@@ -532,10 +532,16 @@ async def plan_all(
     reminder_ids: set[int] | None = None,
 ) -> None:
     """Run ``plan_reminder`` for every active reminder in an active chat (or just these ids)."""
+    # A reminder whose cursor is still ahead has nothing to plan: leave it in the database
+    # rather than loading every reminder on each heartbeat.
     query = (
         select(Reminder)
         .join(Chat, Chat.id == Reminder.chat_id)
-        .where(Reminder.status == ACTIVE, Chat.active.is_(True))
+        .where(
+            Reminder.status == ACTIVE,
+            Chat.active.is_(True),
+            Reminder.occurrence.is_(None) | (Reminder.occurrence <= now),
+        )
     )
     if reminder_ids is not None:
         if not reminder_ids:
