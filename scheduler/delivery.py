@@ -32,7 +32,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.ext import Application, ContextTypes, Job, JobQueue
+from telegram.ext import Application, ContextTypes, JobQueue
 
 from config import Settings
 from db.models import Delivery
@@ -308,9 +308,3 @@ async def _pause_chat(app: AnyApp, item: Outgoing, error: str) -> None:
     async with _maker(app).begin() as session:
         await service.deactivate_chat(session, item.chat_id)
         await service.record_held(session, item.delivery_id, error)
-
-
-def scheduled_jobs(app: AnyApp) -> list[Job[Any]]:
-    """The dispatcher's jobs (for diagnostics and tests)."""
-    queue = _queue(app)
-    return [*queue.get_jobs_by_name(DISPATCH_JOB), *queue.get_jobs_by_name(HEARTBEAT_JOB)]
