@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 SETTINGS = "settings"
 ENGINE = "engine"
 SESSIONMAKER = "sessionmaker"
-FAQ_INDEX = "faq_index"
+FAQ_CATALOG = "faq_catalog"
 
 USER_LANG = "lang"  # user_data key caching the user's stored /lang choice
 

@@ -40,7 +40,7 @@ from faq.catalog import Catalog, build_catalog, short_key
 from faq.match import MatchResult, match
 from faq.store import FaqEntry, StoreError, load_store
 from handlers.common import (
-    FAQ_INDEX,
+    FAQ_CATALOG,
     SESSIONMAKER,
     SETTINGS,
     Context,
@@ -67,7 +67,7 @@ TOPICS_DATA = "faq:t"
 
 
 def catalog_of(context: Context) -> Catalog | None:
-    catalog: Catalog | None = context.bot_data.get(FAQ_INDEX)
+    catalog: Catalog | None = context.bot_data.get(FAQ_CATALOG)
     return catalog
 
 
@@ -419,7 +419,7 @@ async def install_catalog(
     catalog = await asyncio.to_thread(build_catalog, entries, settings.cache_dir)
     async with app.bot_data[SESSIONMAKER].begin() as session:
         report: SyncReport = await sync_entries(session, entries)
-    app.bot_data[FAQ_INDEX] = catalog
+    app.bot_data[FAQ_CATALOG] = catalog
     return report
 
 
