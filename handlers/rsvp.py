@@ -35,13 +35,10 @@ async def record_rsvp(update: Update, context: Context) -> None:
     async with sessions(context).begin() as session:
         row = await session.get(Delivery, delivery_id)
         reminder = await session.get(Reminder, row.reminder_id) if row is not None else None
-        # Only the notice this button was sent on counts: same chat and same message.
         if (
             row is None
             or reminder is None
-            or reminder.kind != service.MEETING
-            or row.chat_id != message.chat.id
-            or row.message_id != message.message_id
+            or not service.notice_takes_rsvp(row, reminder, message.chat.id, message.message_id)
         ):
             stale = True
         else:

@@ -610,12 +610,7 @@ async def due_ids(session: AsyncSession, now: datetime, limit: int = 100) -> lis
 
 async def claim(session: AsyncSession, delivery_id: int) -> bool:
     """Take one pending row for sending; exactly one of several concurrent claimers wins."""
-    result = await session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.state == PENDING)
-        .values(state=SENDING, attempts=Delivery.attempts + 1)
-    )
-    return int(getattr(result, "rowcount", 0) or 0) == 1
+    return await claim_many(session, [delivery_id]) == [delivery_id]
 
 
 async def claim_many(session: AsyncSession, delivery_ids: Sequence[int]) -> list[int]:
@@ -749,6 +744,20 @@ async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
 
 
 # --- RSVPs --------------------------------------------------------------------------------
+
+
+def notice_takes_rsvp(row: Delivery, reminder: Reminder, chat_id: int, message_id: int) -> bool:
+    """Whether an RSVP button pressed on message ``message_id`` in ``chat_id`` belongs to ``row``.
+
+    Only the meeting notice the button was sent on counts. A quick tap can arrive before the
+    send is recorded; the row is then still 'sending' without a message id, and the press is
+    for the notice in flight to that same chat.
+    """
+    if reminder.kind != MEETING or row.chat_id != chat_id:
+        return False
+    if row.message_id is None:
+        return row.state == SENDING
+    return row.message_id == message_id
 
 
 async def rsvp_counts(session: AsyncSession, reminder_id: int, occurrence: datetime) -> RsvpCounts:

@@ -294,3 +294,27 @@ def test_valid_zone() -> None:
     assert service.valid_zone("asia/tokyo") == "Asia/Tokyo"
     assert service.valid_zone("Mars/Olympus") is None
     assert service.valid_zone("../etc/passwd") is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "state", "row_message", "pressed_chat", "pressed_message", "takes"),
+    [
+        (service.MEETING, service.SENT, 55, CHAT, 55, True),
+        (service.MEETING, service.SENT, 55, CHAT, 56, False),  # another message's button
+        (service.MEETING, service.SENT, 55, -2002, 55, False),  # same id, another chat
+        (service.MEETING, service.SENDING, None, CHAT, 55, True),  # tapped before recorded
+        (service.MEETING, service.PENDING, None, CHAT, 55, False),  # never sent
+        (service.REMIND, service.SENT, 55, CHAT, 55, False),  # reminders take no RSVPs
+    ],
+)
+def test_rsvp_counts_only_on_the_notice_the_button_came_with(
+    kind: str,
+    state: str,
+    row_message: int | None,
+    pressed_chat: int,
+    pressed_message: int,
+    takes: bool,
+) -> None:
+    reminder = Reminder(kind=kind, chat_id=CHAT)
+    row = Delivery(state=state, chat_id=CHAT, message_id=row_message)
+    assert service.notice_takes_rsvp(row, reminder, pressed_chat, pressed_message) is takes
