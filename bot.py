@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from config import ConfigError, Settings, load_settings
@@ -79,6 +80,13 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any
     return app
 
 
+class SkipRejectedTokenTrace(logging.Filter):
+    """Drop PTB's traceback for a rejected token: main() explains it in one line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
+
+
 def configure_logging(token: str) -> None:
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
@@ -89,6 +97,7 @@ def configure_logging(token: str) -> None:
     redact = RedactToken(token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
+        handler.addFilter(SkipRejectedTokenTrace())
 
 
 def main() -> None:
@@ -98,7 +107,17 @@ def main() -> None:
         print(f"renkei: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     configure_logging(settings.token)
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        # PTB's own message quotes the token; say what to do instead.
+        print(
+            "renkei: Telegram rejected TELEGRAM_BOT_TOKEN. Check it with @BotFather (/mybots ->"
+            " API Token) and set it again in the environment or .env, e.g."
+            " TELEGRAM_BOT_TOKEN=123456789:AA...",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":
