@@ -10,6 +10,7 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jaconv
@@ -105,6 +106,16 @@ class Analysis:
     words: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Morpheme:
+    """Where a word of the text lies (character offsets), and what kind of word it is."""
+
+    start: int
+    end: int
+    nominal: bool  # a noun, or a word the dictionary does not know
+    known: bool  # in the dictionary
+
+
 class Analyzer:
     """Sudachi analysis with one tokenizer per thread (Sudachi tokenizers are not shareable)."""
 
@@ -118,6 +129,18 @@ class Analyzer:
             found = self._dictionary.tokenizer()
             self._local.tokenizer = found
         return found
+
+    def morphemes(self, text: str) -> list[Morpheme]:
+        """The words of ``text`` as Sudachi splits it (longest units)."""
+        return [
+            Morpheme(
+                morpheme.begin(),
+                morpheme.end(),
+                morpheme.part_of_speech()[0] == "名詞" or morpheme.is_oov(),
+                not morpheme.is_oov(),
+            )
+            for morpheme in self._tokenizer().tokenize(text, tokenizer.Tokenizer.SplitMode.C)
+        ]
 
     def analyze(self, text: str) -> Analysis:
         # Sudachi reads full-width text correctly but gives kana no lemma; NFKC first so
@@ -200,26 +223,42 @@ def restore_romaji(text: str, vocabulary: dict[str, str]) -> str:
     return _LATIN_WORD.sub(rewrite, text)
 
 
-def restore_kanji(text: str, vocabulary: dict[str, str]) -> str:
+def restore_kanji(
+    text: str, vocabulary: dict[str, str], morphemes: Sequence[Morpheme] | None = None
+) -> str:
     """Rewrite kana spellings of known words in their kanji form ("ぎじろく" -> "議事録").
 
     ``vocabulary`` maps hiragana readings to the written form used in the store. People type
     kana when they do not know or cannot be bothered to convert; the embedding model and the
     lemma index only understand the written form. Longest readings win.
+
+    With the text's ``morphemes`` (Analyzer.morphemes), a reading is never rewritten inside a
+    longer dictionary word, and in text that has kanji (its writer converts words) only where
+    some word it touches is a noun or unknown: kana there are mostly grammar. Otherwise a large
+    store's vocabulary turns "申請をしたい" into "申請を死体" and "マイナンバー" into "マ以南バー".
+    Text without kanji gets no noun test: Sudachi splits unconverted words unpredictably
+    ("どういしょ" is not one noun to it).
     """
     if not vocabulary:
         return text
+    nouns_only = _KANJI.search(text) is not None
     pieces: list[str] = []
     position = 0
     for run in _KANA_RUN.finditer(text):
         pieces.append(text[position : run.start()])
-        pieces.append(_restore_run(run.group(), vocabulary))
+        pieces.append(_restore_run(run.group(), run.start(), vocabulary, morphemes, nouns_only))
         position = run.end()
     pieces.append(text[position:])
     return "".join(pieces)
 
 
-def _restore_run(run: str, vocabulary: dict[str, str]) -> str:
+def _restore_run(
+    run: str,
+    offset: int,
+    vocabulary: dict[str, str],
+    morphemes: Sequence[Morpheme] | None,
+    nouns_only: bool,
+) -> str:
     folded = to_hiragana(run)
     pieces: list[str] = []
     start = 0
@@ -227,7 +266,9 @@ def _restore_run(run: str, vocabulary: dict[str, str]) -> str:
         stop = start + MIN_RESTORED_READING - 1
         for end in range(min(len(folded), start + MAX_RESTORED_READING), stop, -1):
             written = vocabulary.get(folded[start:end])
-            if written is not None:
+            if written is not None and _may_restore(
+                offset + start, offset + end, morphemes, nouns_only
+            ):
                 pieces.append(written)
                 start = end
                 break
@@ -235,3 +276,15 @@ def _restore_run(run: str, vocabulary: dict[str, str]) -> str:
             pieces.append(run[start])
             start += 1
     return "".join(pieces)
+
+
+def _may_restore(
+    start: int, end: int, morphemes: Sequence[Morpheme] | None, nouns_only: bool
+) -> bool:
+    if morphemes is None:
+        return True
+    touched = [m for m in morphemes if m.start < end and m.end > start]
+    if nouns_only and not any(m.nominal for m in touched):
+        return False
+    inside_one_word = len(touched) == 1 and (touched[0].start < start or touched[0].end > end)
+    return not (inside_one_word and touched[0].known)

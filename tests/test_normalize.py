@@ -106,6 +106,32 @@ VOCABULARY = {"ぎじろく": "議事録", "ほじょきん": "補助金", "し�
 )
 def test_restore_kanji_rewrites_known_kana_words(text: str, expected: str) -> None:
     assert restore_kanji(text, VOCABULARY) == expected
+    assert restore_kanji(text, VOCABULARY, Analyzer().morphemes(text)) == expected
+
+
+# A large store's vocabulary has readings that are also grammar or parts of katakana words.
+HOMOPHONES = {
+    "したい": "死体",
+    "しない": "市内",
+    "いなん": "以南",
+    "ほけん": "保険",
+    "しごと": "仕事",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("免除申請をしたい", "免除申請をしたい"),
+        ("施設はオープンしないのですか", "施設はオープンしないのですか"),
+        ("マイナンバーカードを失くした", "マイナンバーカードを失くした"),
+        ("ほけんはいらなきゃだめ?", "保険はいらなきゃだめ?"),
+        ("学校でのしごとをしたい", "学校での仕事をしたい"),
+        ("マイナンバーのしごと", "マイナンバーの仕事"),  # no kanji: no noun test, words kept whole
+    ],
+)
+def test_restore_kanji_leaves_grammar_and_katakana_words_alone(text: str, expected: str) -> None:
+    assert restore_kanji(text, HOMOPHONES, Analyzer().morphemes(text)) == expected
 
 
 ROMAJI_VOCABULARY = {collapse_long_vowels(reading): word for reading, word in VOCABULARY.items()}
