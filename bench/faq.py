@@ -34,6 +34,7 @@ from faq.store import FaqEntry, load_store  # noqa: E402
 
 STORE = ROOT / "faq" / "data" / "store.yaml"
 QUERIES = ROOT / "bench" / "data" / "faq_queries.yaml"
+SHIPPED_CACHE = Path(tempfile.gettempdir()) / "renkei-faq-bench" / "shipped"
 TARGET_IN_SCOPE = 0.90
 TARGET_DECLINED = 0.85
 TARGET_P99_MS_AT_1000 = 30.0
@@ -152,7 +153,7 @@ def main() -> None:
     parser.add_argument(
         "--cache-dir",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "renkei-faq-bench" / "shipped",
+        default=SHIPPED_CACHE,
         help="where the shipped store's index cache goes (reused between runs)",
     )
     arguments = parser.parse_args()

@@ -1,6 +1,6 @@
 """On-disk cache of per-entry features, keyed by each entry's content hash.
 
-One file holds every cached entry: embeddings as float32 matrices and analyses as JSON, saved with
+One file holds every cached entry: embeddings as matrices and analyses as JSON, saved with
 numpy's pickle-free format. Writes go to a temporary file that is renamed into place, so a crash
 never leaves a half-written cache; a file that cannot be read is ignored and rebuilt.
 """
@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,14 +23,17 @@ from faq.normalize import Analysis
 logger = logging.getLogger(__name__)
 
 Matrix = npt.NDArray[np.float32]
+HALF = np.float16
 
 
 @dataclass(frozen=True)
 class EntryFeatures:
     """Everything the index derives from one entry; a pure function of the entry's content."""
 
-    variant_vectors: Matrix  # one row per question variant (question, then alternates)
-    answer_vector: Matrix  # shape (dim,)
+    variant_vectors: Matrix  # e5, one row per question variant (question, then alternates)
+    answer_vector: Matrix  # e5, shape (dim,)
+    use_variant_vectors: Matrix  # USE, one row per question variant
+    use_answer_vector: Matrix  # USE, shape (use dim,)
     variants: tuple[Analysis, ...]
     answer: Analysis
     tags: Analysis
@@ -52,6 +56,8 @@ def load_features(path: Path) -> dict[str, EntryFeatures]:
             counts = data["variant_counts"].astype(np.int64)
             variant_matrix = data["variants"].astype(np.float32)
             answers = data["answers"].astype(np.float32)
+            use_variants = data["use_variants"].astype(np.float32)
+            use_answers = data["use_answers"].astype(np.float32)
             analyses = json.loads(str(data["analyses"]))
         starts = np.concatenate([[0], np.cumsum(counts)])
         features: dict[str, EntryFeatures] = {}
@@ -60,6 +66,8 @@ def load_features(path: Path) -> dict[str, EntryFeatures]:
             features[content_hash] = EntryFeatures(
                 variant_vectors=variant_matrix[starts[position] : starts[position + 1]],
                 answer_vector=answers[position],
+                use_variant_vectors=use_variants[starts[position] : starts[position + 1]],
+                use_answer_vector=use_answers[position],
                 variants=tuple(_analysis(item) for item in record["variants"]),
                 answer=_analysis(record["answer"]),
                 tags=_analysis(record["tags"]),
@@ -82,7 +90,6 @@ def save_features(path: Path, features: dict[str, EntryFeatures]) -> None:
         }
         for content_hash, value in zip(hashes, values, strict=True)
     }
-    dim = values[0].answer_vector.shape[0] if values else 0
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -90,15 +97,12 @@ def save_features(path: Path, features: dict[str, EntryFeatures]) -> None:
                 handle,
                 hashes=np.array(hashes, dtype=str),
                 variant_counts=np.array([len(v.variants) for v in values], dtype=np.int64),
-                variants=(
-                    np.concatenate([v.variant_vectors for v in values])
-                    if values
-                    else np.zeros((0, dim), dtype=np.float32)
-                ),
-                answers=(
-                    np.stack([v.answer_vector for v in values])
-                    if values
-                    else np.zeros((0, dim), dtype=np.float32)
+                variants=stacked_rows([v.variant_vectors for v in values]),
+                answers=stacked_rows([v.answer_vector[None, :] for v in values]),
+                # USE vectors only feed ranking; half precision halves a large store's cache.
+                use_variants=stacked_rows([v.use_variant_vectors for v in values]).astype(HALF),
+                use_answers=stacked_rows([v.use_answer_vector[None, :] for v in values]).astype(
+                    HALF
                 ),
                 analyses=np.array(json.dumps(analyses, ensure_ascii=False)),
             )
@@ -106,6 +110,14 @@ def save_features(path: Path, features: dict[str, EntryFeatures]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def stacked_rows(blocks: Sequence[Matrix], dim: int = 0) -> Matrix:
+    """The blocks' rows as one float32 matrix; (0, dim) when there are none."""
+    if not blocks:
+        return np.zeros((0, dim), dtype=np.float32)
+    rows: Matrix = np.concatenate(blocks).astype(np.float32)
+    return rows
 
 
 def _record(analysis: Analysis) -> list[object]:

@@ -53,7 +53,7 @@ class Catalog:
         for entry in self.entries.values():
             if tag in entry.tags:
                 chosen = self.twin(entry, lang)
-                shown.setdefault(chosen.topic or chosen.id, chosen)
+                shown.setdefault(chosen.topic_key, chosen)
         return list(shown.values())
 
     def related(self, entry: FaqEntry, lang: str) -> list[FaqEntry]:

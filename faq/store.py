@@ -43,6 +43,11 @@ class FaqEntry:
     related: tuple[str, ...] = ()
     line: int | None = None
 
+    @property
+    def topic_key(self) -> str:
+        """What groups the entry with its translations: its topic, or its own id without one."""
+        return self.topic or self.id
+
 
 @dataclass(frozen=True)
 class StoreProblem:

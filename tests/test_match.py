@@ -94,6 +94,8 @@ def index() -> FaqIndex:
         ("How do I apply for a grant?", "en", "grant-apply-ja"),  # English query, ja-only entry
         ("台風のときは活動は中止ですか", "ja", "weather-cancel-en"),  # the reverse
         ("where are the minutes", "en", "minutes-en"),
+        # Worded unlike the entry (wording confidence below 0.5), but the ranking is decisive.
+        ("車で来ても大丈夫？", "ja", "parking-ja"),
     ],
 )
 def test_finds_the_entry_that_answers(
@@ -114,6 +116,12 @@ def test_out_of_scope_is_declined_with_a_low_score(index: FaqIndex, query: str) 
     assert result.score < 0.5
 
 
+def test_a_weak_lead_in_a_small_store_is_not_an_answer(index: FaqIndex) -> None:
+    # Parking ranks first among these few entries, but nothing here is about helping at school.
+    result = match(index, "学校のお手伝いを始めたい", "ja")
+    assert result.best is None or result.best.id == "volunteer-register-ja"
+
+
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [("ja", "minutes-ja"), ("en", "minutes-en")],
@@ -126,12 +134,11 @@ def test_twins_show_once_in_the_users_language(index: FaqIndex, lang: str, expec
         assert len(topics) == len(set(topics))
 
 
-def test_candidates_are_best_first_and_limited(index: FaqIndex) -> None:
+def test_candidates_are_limited_and_the_score_is_the_best_confidence(index: FaqIndex) -> None:
     result = match(index, "ボランティア", "ja", limit=3)
     scores = [c.score for c in result.candidates]
     assert len(scores) == 3
-    assert scores == sorted(scores, reverse=True)
-    assert result.score == scores[0]
+    assert all(0.0 <= score <= result.score <= 1.0 for score in scores)
 
 
 def test_two_indistinguishable_topics_are_a_close_call() -> None:

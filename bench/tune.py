@@ -1,0 +1,130 @@
+"""Fit the matcher's ranking weights on the dev splits (a listwise softmax model).
+
+    python bench/tune.py [--localgov DIR] [--cache-dir DIR] [--steps N]
+
+Reads dev queries only: the in-scope queries of bench/data/faq_queries.yaml with split dev and,
+when present, the LocalgovFAQ queries with index % 5 == 0. For every query the matcher's signals
+(faq.match.SIGNALS) over all entries of its store make the features: all signals for entries in
+the query's language, the dense ones plus an offset for the others. The weights maximise the mean
+log share of the right entries in a softmax over the store, each store's queries counting
+equally, less a small L2 penalty (without it the cross-language weights grow without bound on
+the separable shipped store). The problem is convex, so the result does not depend on where the
+search starts.
+Prints the weights to put into faq/match.py and the fitted log loss per store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.faq import QUERIES, SHIPPED_CACHE, STORE  # noqa: E402
+from bench.localgov import CACHE, DATA, DEV_EVERY  # noqa: E402
+from faq.match import CROSS_LANGUAGE_SIGNALS, SIGNALS, build_index  # noqa: E402
+from faq.store import FaqEntry, load_store  # noqa: E402
+
+Array = npt.NDArray[np.float32]
+
+WIDTH = len(SIGNALS) + len(CROSS_LANGUAGE_SIGNALS) + 1
+LEARNING_RATE = 0.5
+PENALTY = 0.003
+
+
+@dataclass(frozen=True)
+class Problem:
+    name: str
+    features: Array  # queries x entries x WIDTH
+    relevant: npt.NDArray[np.bool_]  # queries x entries
+
+
+def problem(
+    name: str, entries: list[FaqEntry], queries: list[dict[str, Any]], cache_dir: Path
+) -> Problem:
+    index = build_index(entries, cache_dir)
+    position = {entry.id: row for row, entry in enumerate(entries)}
+    features = np.zeros((len(queries), len(entries), WIDTH), dtype=np.float32)
+    relevant = np.zeros((len(queries), len(entries)), dtype=bool)
+    for row, item in enumerate(queries):
+        signals, same_language = index.signals(item["q"])
+        features[row, :, : len(SIGNALS)] = signals * same_language[:, None]
+        across = ~same_language
+        features[row, :, len(SIGNALS) : -1] = signals[:, CROSS_LANGUAGE_SIGNALS] * across[:, None]
+        features[row, :, -1] = across
+        relevant[row, [position[i] for i in item["expect"] if i in position]] = True
+    return Problem(name, features, relevant)
+
+
+def loss_and_gradient(theta: Array, found: Problem) -> tuple[float, Array]:
+    scores = found.features @ theta
+    scores -= scores.max(axis=1, keepdims=True)
+    shares = np.exp(scores)
+    shares /= shares.sum(axis=1, keepdims=True)
+    right = (shares * found.relevant).sum(axis=1)
+    target = shares * found.relevant / np.maximum(right, 1e-12)[:, None]
+    gradient = np.einsum("qe,qew->w", shares - target, found.features) / len(right)
+    return float(-np.log(np.maximum(right, 1e-12)).mean()), gradient.astype(np.float32)
+
+
+def fit(problems: list[Problem], steps: int) -> tuple[Array, list[float]]:
+    theta = np.zeros(WIDTH, dtype=np.float32)
+    losses: list[float] = []
+    for _ in range(steps):
+        losses, gradients = [], []
+        for found in problems:
+            loss, gradient = loss_and_gradient(theta, found)
+            losses.append(loss)
+            gradients.append(gradient)
+        theta -= LEARNING_RATE * (np.sum(gradients, axis=0) + PENALTY * theta)
+        # Similarity weights stay non-negative: more similar never counts against an entry.
+        theta[:-1] = np.maximum(theta[:-1], 0.0)
+    return theta, losses
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--localgov", type=Path, default=DATA)
+    parser.add_argument("--cache-dir", type=Path, default=CACHE)
+    parser.add_argument("--steps", type=int, default=3000)
+    arguments = parser.parse_args()
+
+    shipped: list[dict[str, Any]] = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    dev = [item for item in shipped if item["split"] == "dev" and item["expect"]]
+    problems = [
+        problem(
+            "shipped store",
+            load_store(STORE),
+            dev,
+            SHIPPED_CACHE,
+        )
+    ]
+    store, queries = arguments.localgov / "store.yaml", arguments.localgov / "queries.yaml"
+    if store.is_file() and queries.is_file():
+        labelled: list[dict[str, Any]] = yaml.safe_load(queries.read_text(encoding="utf-8"))
+        chosen = [item for number, item in enumerate(labelled) if number % DEV_EVERY == 0]
+        problems.append(problem("LocalgovFAQ", load_store(store), chosen, arguments.cache_dir))
+    else:
+        print(f"LocalgovFAQ not found under {arguments.localgov}; fitting on the shipped store.")
+
+    theta, losses = fit(problems, arguments.steps)
+    for found, loss in zip(problems, losses, strict=True):
+        print(f"{found.name}: {len(found.relevant)} dev queries, log loss {loss:.3f}")
+    same = ", ".join(f"{value:.2f}" for value in theta[: len(SIGNALS)])
+    cross = ", ".join(f"{value:.2f}" for value in theta[len(SIGNALS) : -1])
+    print(f"RANK_SAME_LANGUAGE_WEIGHTS = ({same})")
+    print(f"RANK_CROSS_LANGUAGE_WEIGHTS = ({cross})")
+    print(f"RANK_CROSS_LANGUAGE_OFFSET = {theta[-1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
