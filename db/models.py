@@ -132,6 +132,9 @@ class Reminder(Base):
     # The occurrence whose notices are in the ledger now (the planner's cursor); None before the
     # first planning pass or after the last occurrence.
     occurrence: Mapped[datetime | None] = mapped_column()
+    # Occurrences called off one by one ("no meeting in August"), as UTC ISO strings; the
+    # recurrence skips them and calendar files carry them as EXDATE.
+    skipped: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class Delivery(Base):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -20,6 +21,8 @@ from texts import t
 
 UNDO_PREFIX = "rem:undo:"
 UNDO_PATTERN = re.compile(r"^rem:undo:(\d{1,12})$")
+UNSKIP_PREFIX = "rem:unskip:"
+UNSKIP_PATTERN = re.compile(r"^rem:unskip:(\d{1,12}):(\d{4})-(\d{2})-(\d{2})$")
 PLACE_SPLIT = re.compile(r"\s[@＠]\s*")
 ID_PATTERN = re.compile(r"^#?(\d{1,12})$")
 DEFAULT_AGENDA_DAYS = 30
@@ -162,7 +165,7 @@ async def _id_command(
     words = command_text(update).split(maxsplit=1)
     reminder_id = _parse_id(words[0]) if words else None
     if reminder_id is None:
-        key = "rem.usage_edit" if command == "edit" else "rem.usage_id"
+        key = f"rem.usage_{command}" if command in ("edit", "skip") else "rem.usage_id"
         await _reply(update, t(lang, key, command=command))
         return None
     if not await _allowed(update, context, lang):
@@ -249,6 +252,95 @@ async def edit_reminder(update: Update, context: Context) -> None:
     delivery.kick(context.application)
 
 
+async def skip_occurrence(update: Update, context: Context) -> None:
+    """Call off one meeting of a series: the next one, or the one on a given date."""
+    read = await _id_command(update, context, "skip")
+    if read is None or update.effective_chat is None:
+        return
+    lang, reminder_id, rest = read
+    chat_id = update.effective_chat.id
+    settings = settings_of(context)
+    now = _now()
+    day: date | None = None
+    if rest and rest[0].strip():
+        async with sessions(context)() as session:
+            existing = await service.get_reminder(session, chat_id, reminder_id)
+        if existing is None or existing.status == service.CANCELLED:
+            await _reply(update, t(lang, "rem.not_found", id=reminder_id))
+            return
+        tz = service.zone(existing.tz, settings.timezone)
+        parsed = timeparse.parse(rest[0], now, tz)
+        if parsed.error is not None or parsed.start is None:
+            await _reply(update, t(lang, "rem.skip_no_occurrence", id=reminder_id))
+            return
+        day = parsed.start.astimezone(tz).date()
+    try:
+        async with sessions(context).begin() as session:
+            reminder, called_off = await service.skip_occurrence(
+                session, chat_id, reminder_id, day, now, settings.max_overdue_notices
+            )
+    except service.ReminderError as exc:
+        await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
+        return
+    tz = ZoneInfo(reminder.tz)
+    local_day = called_off.astimezone(tz).date()
+    text = t(
+        lang, "rem.skipped", id=reminder.id, title=html.escape(reminder.title),
+        when=render.local_datetime(called_off, tz, lang, zone=False),
+        next=render.schedule_text(reminder, reminder.occurrence, lang),
+    )  # fmt: skip
+    button = InlineKeyboardButton(
+        t(lang, "rem.unskip_button"),
+        callback_data=f"{UNSKIP_PREFIX}{reminder.id}:{local_day.isoformat()}",
+    )
+    await _reply(update, text, InlineKeyboardMarkup([[button]]))
+    delivery.kick(context.application)
+
+
+async def undo_skip(update: Update, context: Context) -> None:
+    """Put a called-off meeting back from the skip confirmation's undo button."""
+    query = update.callback_query
+    if query is None:
+        return
+    lang = await user_lang(update, context)
+    match = UNSKIP_PATTERN.match(query.data or "")
+    chat = update.effective_chat
+    day = _valid_date(*match.groups()[1:]) if match else None
+    if match is None or chat is None or day is None:
+        await query.answer(t(lang, "rem.button_stale"))
+        return
+    if not await may_manage(update, context):
+        await query.answer(t(lang, "rem.not_admin"), show_alert=True)
+        return
+    reminder_id = int(match.group(1))
+    settings = settings_of(context)
+    try:
+        async with sessions(context).begin() as session:
+            reminder, restored = await service.unskip_occurrence(
+                session, chat.id, reminder_id, day, _now(), settings.max_overdue_notices
+            )
+    except service.ReminderError as exc:
+        await query.answer(t(lang, f"rem.{exc.code}", id=reminder_id))
+        return
+    await query.answer()
+    title = html.escape(reminder.title)
+    if restored is None:
+        text = t(lang, "rem.unskipped_past", id=reminder.id, title=title)
+    else:
+        when = render.local_datetime(restored, ZoneInfo(reminder.tz), lang, zone=False)
+        text = t(lang, "rem.unskipped", id=reminder.id, title=title, when=when)
+    with contextlib.suppress(BadRequest):  # too old to edit, or already says so
+        await query.edit_message_text(text)
+    delivery.kick(context.application)
+
+
+def _valid_date(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 async def show_agenda(update: Update, context: Context) -> None:
     """List what is coming in this chat, with RSVP counts and any lost notices."""
     lang = await user_lang(update, context)
@@ -330,7 +422,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("agenda", show_agenda))
     app.add_handler(CommandHandler("cancel", cancel_reminder))
     app.add_handler(CommandHandler("edit", edit_reminder))
+    app.add_handler(CommandHandler("skip", skip_occurrence))
     app.add_handler(CommandHandler("done", mark_done))
     app.add_handler(CommandHandler("tz", set_timezone))
     app.add_handler(CommandHandler("notices", set_notices))
     app.add_handler(CallbackQueryHandler(undo_creation, pattern=r"^rem:undo:"))
+    app.add_handler(CallbackQueryHandler(undo_skip, pattern=r"^rem:unskip:"))

@@ -28,7 +28,7 @@ async def record_rsvp(update: Update, context: Context) -> None:
     match = RSVP_PATTERN.match(query.data or "")
     message = query.message
     if match is None or message is None:
-        await query.answer(t(lang, "rem.rsvp_stale"))
+        await query.answer(t(lang, "rem.button_stale"))
         return
     delivery_id, answer = int(match.group(1)), delivery.RSVP_CODES[match.group(2)]
     name = user.full_name or user.username or str(user.id)
@@ -51,7 +51,7 @@ async def record_rsvp(update: Update, context: Context) -> None:
             text = render.notice_text(reminder, row, chat_lang, counts)
             markup = delivery.rsvp_keyboard(row.id, counts, chat_lang)
     if stale:
-        await query.answer(t(lang, "rem.rsvp_stale"))
+        await query.answer(t(lang, "rem.button_stale"))
         return
     await query.answer(t(lang, "rem.rsvp_saved", answer=t(lang, f"rem.rsvp_{answer}")))
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule as RRule
@@ -85,6 +85,17 @@ def occurrences_between(
         if occurrence >= begin:
             found.append(occurrence)
     return found
+
+
+def occurrence_on(
+    start: datetime, rrule: str | None, tz: str | ZoneInfo, day: date
+) -> datetime | None:
+    """The first occurrence on the local calendar ``day``, or None."""
+    zone = as_zone(tz)
+    begin = localize(datetime.combine(day, time(0)), zone)
+    end = localize(datetime.combine(day + timedelta(days=1), time(0)), zone)
+    found = occurrences_between(start, rrule, zone, begin, end)
+    return found[0] if found else None
 
 
 def _rule_parts(rrule: str) -> dict[str, str]:

@@ -143,6 +143,9 @@ def agenda_text(items: list[AgendaItem], days: int, tz: ZoneInfo, lang: str) -> 
                 extras.append(t(lang, "rem.status_done"))
             elif item.overdue:
                 extras.append(t(lang, "rem.status_overdue", id=reminder.id))
+        if item.skipped:
+            days_off = t(lang, "rem.sep").join(local_date(d, tz, lang) for d in item.skipped)
+            extras.append(t(lang, "rem.skips", dates=days_off))
         if item.missed:
             extras.append(t(lang, "rem.missed", n=item.missed))
         if item.failed:

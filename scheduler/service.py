@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -104,6 +104,7 @@ class AgendaItem:
     rsvp: RsvpCounts
     missed: int
     failed: int
+    skipped: tuple[datetime, ...] = ()  # called-off occurrences still ahead
 
 
 @dataclass
@@ -204,15 +205,30 @@ def overdue_index(notice: str) -> int | None:
     return int(notice.removeprefix("overdue:")) if notice.startswith("overdue:") else None
 
 
-def next_occurrence(reminder: Reminder, after: datetime) -> datetime | None:
-    """The first occurrence of ``reminder`` strictly after ``after``."""
+def next_occurrence(
+    reminder: Reminder, after: datetime, *, with_skipped: bool = False
+) -> datetime | None:
+    """The first occurrence of ``reminder`` strictly after ``after``, passing over the days
+    called off with /skip unless ``with_skipped``."""
     if reminder.rrule is None:
         return reminder.start if reminder.start > after else None
     from scheduler import recurrence
 
-    found = recurrence.next_occurrence(
-        reminder.start, reminder.rrule, after, ZoneInfo(reminder.tz)
-    )
+    zone = ZoneInfo(reminder.tz)
+    skipped = set() if with_skipped else set(reminder.skipped or ())
+    for _ in range(len(skipped) + 1):
+        found = recurrence.next_occurrence(reminder.start, reminder.rrule, after, zone)
+        if found is None or found.astimezone(zone).date().isoformat() not in skipped:
+            return None if found is None else found.astimezone(UTC)
+        after = found
+    return None
+
+
+def occurrence_on(reminder: Reminder, day: date) -> datetime | None:
+    """The occurrence falling on local ``day`` in the reminder's zone, skipped or not."""
+    from scheduler import recurrence
+
+    found = recurrence.occurrence_on(reminder.start, reminder.rrule, reminder.tz, day)
     return None if found is None else found.astimezone(UTC)
 
 
@@ -294,10 +310,12 @@ async def create_reminder(
     now: datetime,
     rrule: str | None = None,
     place: str | None = None,
+    skipped: Sequence[str] = (),
     created_by: int | None = None,
     max_overdue: int = 3,
 ) -> Reminder:
-    """Store a reminder and plan its first occurrence's notices (those not already past)."""
+    """Store a reminder and plan its first occurrence's notices (those not already past);
+    ``skipped`` are local ISO dates whose occurrences are called off."""
     if kind not in KINDS:
         raise ValueError(f"unknown reminder kind {kind!r}")
     chat = await ensure_chat(session, chat_id)
@@ -309,6 +327,7 @@ async def create_reminder(
         start=start.astimezone(UTC),
         tz=tz,
         rrule=rrule,
+        skipped=sorted(skipped),
         notice_offsets=offsets_for(kind, chat),
         status=ACTIVE,
         created_by=created_by,
@@ -414,6 +433,91 @@ async def move_reminder(
     reminder.occurrence = None
     await _start_cursor(session, reminder, now, max_overdue)
     return reminder
+
+
+async def skip_occurrence(
+    session: AsyncSession,
+    chat_id: int,
+    reminder_id: int,
+    day: date | None,
+    now: datetime,
+    max_overdue: int = 3,
+) -> tuple[Reminder, datetime]:
+    """Call off one occurrence of a recurring reminder: the next one, or the one on local
+    ``day``. Its pending notices are dropped and the next occurrence is planned instead.
+    Returns the reminder and the occurrence called off."""
+    reminder = await get_reminder(session, chat_id, reminder_id)
+    if reminder is None or reminder.status != ACTIVE:
+        raise ReminderError("not_found")
+    if reminder.rrule is None:
+        raise ReminderError("skip_single")
+    zone = ZoneInfo(reminder.tz)
+    if day is None:
+        cursor = reminder.occurrence
+        target = cursor if cursor is not None and cursor > now else next_occurrence(reminder, now)
+        if target is None:
+            raise ReminderError("skip_none_left")
+    else:
+        found = occurrence_on(reminder, day)
+        if found is None:
+            raise ReminderError("skip_no_occurrence")
+        if found <= now:
+            raise ReminderError("skip_past")
+        target = found
+    called_off = target.astimezone(zone).date().isoformat()
+    if called_off in (reminder.skipped or ()):
+        raise ReminderError("skip_already")
+    today = now.astimezone(zone).date().isoformat()
+    # Days already behind us are dropped: the list only ever holds what is still to come.
+    reminder.skipped = sorted({d for d in (reminder.skipped or ()) if d >= today} | {called_off})
+    if reminder.occurrence == target:
+        await _replan_from(session, reminder, next_occurrence(reminder, target), now, max_overdue)
+    return reminder, target
+
+
+async def unskip_occurrence(
+    session: AsyncSession,
+    chat_id: int,
+    reminder_id: int,
+    day: date,
+    now: datetime,
+    max_overdue: int = 3,
+) -> tuple[Reminder, datetime | None]:
+    """Take back /skip for local ``day``; if that occurrence is still ahead and comes before
+    the one planned now, it is planned again. Returns the reminder and the restored
+    occurrence (None when it has passed meanwhile)."""
+    reminder = await get_reminder(session, chat_id, reminder_id)
+    if reminder is None or reminder.status == CANCELLED:
+        raise ReminderError("not_found")
+    if day.isoformat() not in (reminder.skipped or ()):
+        raise ReminderError("not_skipped")
+    reminder.skipped = [other for other in reminder.skipped if other != day.isoformat()]
+    restored = occurrence_on(reminder, day)
+    if restored is None or restored <= now:
+        return reminder, None
+    cursor = reminder.occurrence
+    if reminder.status == FINISHED or cursor is None or (now < restored < cursor):
+        reminder.status = ACTIVE
+        await _replan_from(session, reminder, restored, now, max_overdue)
+    return reminder, restored
+
+
+async def _replan_from(
+    session: AsyncSession,
+    reminder: Reminder,
+    occurrence: datetime | None,
+    now: datetime,
+    max_overdue: int,
+) -> None:
+    """Drop the notices still pending for the planned occurrence and plan ``occurrence``."""
+    await session.execute(
+        delete(Delivery).where(Delivery.reminder_id == reminder.id, Delivery.state == PENDING)
+    )
+    if occurrence is None:
+        reminder.occurrence = None
+        reminder.status = FINISHED
+        return
+    await _plan_occurrence(session, reminder, occurrence, now, now, max_overdue)
 
 
 # --- planning -----------------------------------------------------------------------------
@@ -802,6 +906,11 @@ async def set_rsvp(
 # --- agenda -------------------------------------------------------------------------------
 
 
+def _skipped_ahead(reminder: Reminder, now: datetime) -> tuple[datetime, ...]:
+    found = (occurrence_on(reminder, date.fromisoformat(day)) for day in reminder.skipped or ())
+    return tuple(sorted(at for at in found if at is not None and at > now))
+
+
 async def agenda(
     session: AsyncSession, chat_id: int, now: datetime, days: int = 30
 ) -> list[AgendaItem]:
@@ -842,11 +951,11 @@ async def agenda(
             if reminder.kind == MEETING and next_at is not None
             else RsvpCounts()
         )
-        items.append(
-            AgendaItem(
-                reminder, next_at, overdue, counts, lost.get(MISSED, 0), lost.get(FAILED, 0)
-            )
-        )
+        item = AgendaItem(
+            reminder, next_at, overdue, counts, lost.get(MISSED, 0), lost.get(FAILED, 0),
+            _skipped_ahead(reminder, now),
+        )  # fmt: skip
+        items.append(item)
     far = now + timedelta(days=36500)
     items.sort(key=lambda item: (item.next_at or far, item.reminder.id))
     return items

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Chat, Delivery, Reminder
-from scheduler import service
+from scheduler import render, service
 from tests.reminder_db import BACKENDS, maker_for, open_database
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -318,3 +318,107 @@ def test_rsvp_counts_only_on_the_notice_the_button_came_with(
     reminder = Reminder(kind=kind, chat_id=CHAT)
     row = Delivery(state=state, chat_id=CHAT, message_id=row_message)
     assert service.notice_takes_rsvp(row, reminder, pressed_chat, pressed_message) is takes
+
+
+SECOND_TUESDAYS = "FREQ=MONTHLY;BYDAY=2TU"
+DEC_9 = datetime(2025, 12, 9, 6, 0, tzinfo=UTC)  # Tue 9 Dec 15:00 JST, the 2nd Tuesday
+JAN_13 = datetime(2026, 1, 13, 6, 0, tzinfo=UTC)
+FEB_10 = datetime(2026, 2, 10, 6, 0, tzinfo=UTC)
+
+
+async def skip(
+    maker: Maker, reminder_id: int, day: date | None, now: datetime = NOW
+) -> tuple[Reminder, datetime]:
+    async with maker.begin() as session:
+        return await service.skip_occurrence(session, CHAT, reminder_id, day, now)
+
+
+async def pending_occurrences(maker: Maker, reminder_id: int) -> set[datetime]:
+    return {r.occurrence for r in await rows(maker, reminder_id) if r.state == "pending"}
+
+
+async def test_skipping_the_next_meeting_plans_the_one_after(maker: Maker) -> None:
+    reminder = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    assert await pending_occurrences(maker, reminder.id) == {DEC_9}
+
+    skipped, called_off = await skip(maker, reminder.id, None)
+
+    assert called_off == DEC_9
+    assert skipped.skipped == ["2025-12-09"]
+    assert skipped.occurrence == JAN_13
+    assert await pending_occurrences(maker, reminder.id) == {JAN_13}
+    async with maker() as session:
+        (item,) = await service.agenda(session, CHAT, NOW, days=60)
+    assert item.next_at == JAN_13
+    assert item.skipped == (DEC_9,)
+    shown = render.agenda_text([item], 60, ZoneInfo("Asia/Tokyo"), "ja")
+    assert "休み: 12月9日(火)" in shown, shown
+
+
+async def test_skipping_a_later_date_leaves_the_next_meeting_and_is_passed_over(
+    maker: Maker,
+) -> None:
+    reminder = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    _, called_off = await skip(maker, reminder.id, date(2026, 1, 13))
+    assert called_off == JAN_13
+    assert await pending_occurrences(maker, reminder.id) == {DEC_9}
+
+    await send_all_due(maker, DEC_9 + timedelta(minutes=1))  # December's meeting goes by
+
+    assert await pending_occurrences(maker, reminder.id) == {FEB_10}
+
+
+NOV_11 = datetime(2025, 11, 11, 6, 0, tzinfo=UTC)  # before NOW: the series began earlier
+
+
+@pytest.mark.parametrize(
+    ("start", "rrule", "day", "code"),
+    [
+        (NOW + timedelta(days=3), None, None, "skip_single"),  # one-off: /cancel or /edit
+        (DEC_9, SECOND_TUESDAYS, date(2025, 12, 10), "skip_no_occurrence"),  # a Wednesday
+        (NOV_11, SECOND_TUESDAYS, date(2025, 11, 11), "skip_past"),
+        (DEC_9, f"{SECOND_TUESDAYS};COUNT=1", date(2026, 1, 13), "skip_no_occurrence"),
+    ],
+)
+async def test_skip_refuses_what_it_cannot_call_off(
+    maker: Maker, start: datetime, rrule: str | None, day: date | None, code: str
+) -> None:
+    created = min(NOW, start - timedelta(days=7))
+    reminder = await make(maker, service.MEETING, start, rrule=rrule, now=created)
+    with pytest.raises(service.ReminderError) as raised:
+        await skip(maker, reminder.id, day)
+    assert raised.value.code == code
+
+
+async def test_skipping_the_same_day_twice_says_so(maker: Maker) -> None:
+    reminder = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    await skip(maker, reminder.id, date(2026, 1, 13))
+    with pytest.raises(service.ReminderError) as raised:
+        await skip(maker, reminder.id, date(2026, 1, 13))
+    assert raised.value.code == "skip_already"
+
+
+async def test_unskip_plans_the_restored_meeting_again(maker: Maker) -> None:
+    reminder = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    await skip(maker, reminder.id, None)
+    assert await pending_occurrences(maker, reminder.id) == {JAN_13}
+
+    async with maker.begin() as session:
+        restored_reminder, restored = await service.unskip_occurrence(
+            session, CHAT, reminder.id, date(2025, 12, 9), NOW
+        )
+
+    assert restored == DEC_9
+    assert restored_reminder.skipped == []
+    assert await pending_occurrences(maker, reminder.id) == {DEC_9}
+    async with maker.begin() as session:
+        with pytest.raises(service.ReminderError) as raised:
+            await service.unskip_occurrence(session, CHAT, reminder.id, date(2025, 12, 9), NOW)
+    assert raised.value.code == "not_skipped"
+
+
+async def test_skipping_the_last_occurrence_finishes_the_series(maker: Maker) -> None:
+    reminder = await make(maker, service.REMIND, DEC_9, rrule=f"{SECOND_TUESDAYS};COUNT=1")
+    skipped, _ = await skip(maker, reminder.id, None)
+    assert skipped.status == service.FINISHED
+    assert await pending_occurrences(maker, reminder.id) == set()
