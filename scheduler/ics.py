@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Reminder
 from scheduler import service
-from scheduler.recurrence import next_occurrence
+from scheduler.recurrence import next_occurrence, occurrence_on
 
 PRODID = "-//Renkei//Renkei Telegram Bot//JA"
 FILENAME = "renkei-agenda.ics"
@@ -55,6 +55,8 @@ class AgendaRow(Protocol):
     def tz(self) -> str: ...
     @property
     def rrule(self) -> str | None: ...
+    @property
+    def skipped(self) -> list[str]: ...
 
 
 class IcsError(ValueError):
@@ -76,6 +78,7 @@ class ImportedEvent:
     tz: str
     rrule: str | None
     all_day: bool = False
+    skipped: tuple[str, ...] = ()  # local dates (ISO) of EXDATEs
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,15 @@ def build_event(row: AgendaRow, bot_username: str | None, stamp: datetime) -> Ev
     if row.place:
         event.add("location", row.place)
     if row.rrule:
-        event["RRULE"] = vInline(_rrule_for_export(row.rrule, _zone(row.tz)))
+        zone = _zone(row.tz)
+        event["RRULE"] = vInline(_rrule_for_export(row.rrule, zone))
+        called_off = [
+            found
+            for day in row.skipped or ()
+            if (found := occurrence_on(row.start, row.rrule, zone, date.fromisoformat(day)))
+        ]
+        if called_off:
+            event.add("exdate", called_off)
     event.add("categories", [row.kind])
     event.add("transp", "OPAQUE" if meeting else "TRANSPARENT")
     return event
@@ -269,6 +280,21 @@ def _rrule(event: Any, title: str, zone: ZoneInfo) -> str | None:
     return ";".join(parts)
 
 
+def _excluded_days(event: Any, zone: ZoneInfo) -> tuple[str, ...]:
+    """The EXDATEs of a series as local ISO dates (the bot skips whole days)."""
+    found = event.get("EXDATE")
+    groups = found if isinstance(found, list) else [found] if found is not None else []
+    days: set[str] = set()
+    for group in groups:
+        for value in getattr(group, "dts", []):
+            moment = value.dt
+            if isinstance(moment, datetime):
+                moment = moment.astimezone(zone) if moment.tzinfo else moment
+                moment = moment.date()
+            days.add(moment.isoformat())
+    return tuple(sorted(days))
+
+
 def parse_calendar(data: bytes, chat_tz: str, now: datetime) -> ImportPlan:
     """Read an upload into meetings to create; refuse the whole file if any event is unusable."""
     zone_default = _zone(chat_tz, "Asia/Tokyo")
@@ -293,8 +319,9 @@ def parse_calendar(data: bytes, chat_tz: str, now: datetime) -> ImportPlan:
             plan.skipped.append(title)
             continue
         place = _text(event, "LOCATION") or None
+        skipped = _excluded_days(event, zone) if rule is not None else ()
         plan.events.append(
-            ImportedEvent(title, place, start.astimezone(UTC), zone.key, rule, all_day)
+            ImportedEvent(title, place, start.astimezone(UTC), zone.key, rule, all_day, skipped)
         )
     return plan
 
@@ -336,6 +363,7 @@ async def import_events(
                 now=now,
                 rrule=item.rrule,
                 place=item.place,
+                skipped=item.skipped,
                 created_by=created_by,
                 max_overdue=max_overdue,
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ class Row:
     start: datetime
     tz: str
     rrule: str | None
+    skipped: list[str] = field(default_factory=list)
 
 
 ROWS = [
@@ -36,6 +37,7 @@ ROWS = [
         datetime(2026, 1, 13, 15, 0, tzinfo=TOKYO),
         "Asia/Tokyo",
         "FREQ=MONTHLY;BYDAY=2TU",
+        ["2026-02-10"],  # no meeting in February
     ),
     Row(
         8,
@@ -91,6 +93,7 @@ def test_export_is_a_calendar_google_and_outlook_read() -> None:
     assert str(meeting["TRANSP"]) == "OPAQUE"
     assert meeting.categories == ["meeting"]
     assert b"RRULE:FREQ=MONTHLY;BYDAY=2TU\r\n" in data
+    assert b"EXDATE;TZID=Asia/Tokyo:20260210T150000\r\n" in data
     assert milestone.end == milestone.start  # a moment, not an hour
     assert str(milestone["TRANSP"]) == "TRANSPARENT"
     assert str(milestone["SUMMARY"]) == "Partnership agreement report; draft, v2"
@@ -105,8 +108,27 @@ def test_export_gives_until_in_utc() -> None:
 def test_round_trip_keeps_titles_starts_and_rules() -> None:
     plan = parse_calendar(build_calendar(ROWS, "renkei_bot", NOW), "Asia/Tokyo", NOW)
     assert plan.skipped == []
-    got = [(e.title, e.start, e.tz, e.rrule, e.place) for e in plan.events]
-    assert got == [(r.title, r.start.astimezone(UTC), r.tz, r.rrule, r.place) for r in ROWS]
+    got = [(e.title, e.start, e.tz, e.rrule, e.place, list(e.skipped)) for e in plan.events]
+    assert got == [
+        (r.title, r.start.astimezone(UTC), r.tz, r.rrule, r.place, r.skipped) for r in ROWS
+    ]
+
+
+def test_import_reads_exdates_as_days_off_in_the_series_zone() -> None:
+    data = ical(
+        event(
+            "weekly",
+            "DTSTART;TZID=Asia/Tokyo:20260105T100000",
+            "RRULE:FREQ=WEEKLY",
+            "EXDATE;TZID=Asia/Tokyo:20260112T100000,20260119T100000",
+            "EXDATE:20260126T010000Z",
+        ),
+        event("one-off", "DTSTART:20260301T100000", "EXDATE:20260301T100000"),
+    )
+    plan = parse_calendar(data, "Asia/Tokyo", NOW)
+    weekly, one_off = plan.events
+    assert weekly.skipped == ("2026-01-12", "2026-01-19", "2026-01-26")
+    assert one_off.skipped == ()
 
 
 def test_import_reads_zones_utc_floating_and_all_day() -> None:
