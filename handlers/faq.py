@@ -38,6 +38,7 @@ from db.faq_repo import (
 )
 from faq.catalog import Catalog, build_catalog, short_key
 from faq.match import MatchResult, match
+from faq.smalltalk import GREETING, small_talk
 from faq.store import FaqEntry, StoreError, load_store
 from handlers.common import (
     FAQ_CATALOG,
@@ -165,6 +166,12 @@ async def respond(update: Update, context: Context, question: str) -> None:
     catalog = catalog_of(context)
     if catalog is None:
         await message.reply_text(t(lang, "faq.loading"))
+        return
+    chatter = small_talk(question)
+    if chatter is not None:
+        # A greeting or a thank-you on its own is not a question the store failed to answer.
+        markup = topics_keyboard(catalog, lang) if chatter == GREETING else None
+        await message.reply_text(t(lang, f"faq.smalltalk_{chatter}"), reply_markup=markup)
         return
     prefix = ""
     if len(question) > QUERY_LIMIT:

@@ -102,6 +102,23 @@ async def test_inline_query_offers_matching_entries(
     assert any("補助金" in result["title"] for result in results)
 
 
+async def test_greetings_and_thanks_get_a_friendly_word_not_a_failed_answer(
+    fake_server: FakeTelegramServer, start_bot: StartBot, bot_admin: User
+) -> None:
+    await start_bot()
+    await fake_server.private_message(bot_admin, "こんにちは！")
+    greeting = await fake_server.wait_for_message(bot_admin.id, timeout=TIMEOUT)
+    assert "ご質問をそのまま送ってください" in greeting["text"]
+    assert any(data.startswith("faq:g:") for _text, data in buttons(greeting))  # topic browser
+    await fake_server.private_message(EMMA, "Thanks!")
+    thanks = await fake_server.wait_for_message(EMMA.id, timeout=TIMEOUT)
+    assert "welcome" in thanks["text"]
+
+    await fake_server.private_message(bot_admin, "/unanswered")
+    queue = await fake_server.wait_for_message(bot_admin.id, timeout=TIMEOUT)
+    assert "こんにちは" not in queue["text"] and "Thanks" not in queue["text"]
+
+
 async def test_bad_input_is_handled_calmly(
     fake_server: FakeTelegramServer, start_bot: StartBot, bot_admin: User
 ) -> None:
