@@ -22,7 +22,7 @@ from texts import t
 UNDO_PREFIX = "rem:undo:"
 UNDO_PATTERN = re.compile(r"^rem:undo:(\d{1,12})$")
 UNSKIP_PREFIX = "rem:unskip:"
-UNSKIP_PATTERN = re.compile(r"^rem:unskip:(\d{1,12}):(\d{4})-(\d{2})-(\d{2})$")
+UNSKIP_PATTERN = re.compile(r"^rem:unskip:(\d{1,12}):(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$")
 PLACE_SPLIT = re.compile(r"\s[@＠]\s*")
 ID_PATTERN = re.compile(r"^#?(\d{1,12})$")
 DEFAULT_AGENDA_DAYS = 30
@@ -253,7 +253,7 @@ async def edit_reminder(update: Update, context: Context) -> None:
 
 
 async def skip_occurrence(update: Update, context: Context) -> None:
-    """Call off one meeting of a series: the next one, or the one on a given date."""
+    """Call off the next meeting of a series, or those on a given day or in a given month."""
     read = await _id_command(update, context, "skip")
     if read is None or update.effective_chat is None:
         return
@@ -261,52 +261,49 @@ async def skip_occurrence(update: Update, context: Context) -> None:
     chat_id = update.effective_chat.id
     settings = settings_of(context)
     now = _now()
-    day: date | None = None
+    days: tuple[date, date] | None = None
     if rest and rest[0].strip():
         async with sessions(context)() as session:
             existing = await service.get_reminder(session, chat_id, reminder_id)
         if existing is None or existing.status == service.CANCELLED:
             await _reply(update, t(lang, "rem.not_found", id=reminder_id))
             return
-        tz = service.zone(existing.tz, settings.timezone)
-        parsed = timeparse.parse(rest[0], now, tz)
-        if parsed.error is not None or parsed.start is None:
+        days = timeparse.parse_days(rest[0], now, service.zone(existing.tz, settings.timezone))
+        if days is None:
             await _reply(update, t(lang, "rem.skip_no_occurrence", id=reminder_id))
             return
-        day = parsed.start.astimezone(tz).date()
     try:
         async with sessions(context).begin() as session:
-            reminder, called_off = await service.skip_occurrence(
-                session, chat_id, reminder_id, day, now, settings.max_overdue_notices
+            reminder, called_off = await service.skip_occurrences(
+                session, chat_id, reminder_id, days, now, settings.max_overdue_notices
             )
     except service.ReminderError as exc:
         await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
         return
     tz = ZoneInfo(reminder.tz)
-    local_day = called_off.astimezone(tz).date()
     text = t(
         lang, "rem.skipped", id=reminder.id, title=html.escape(reminder.title),
-        when=render.local_datetime(called_off, tz, lang, zone=False),
+        when=render.occurrences_text(called_off, tz, lang),
         next=render.schedule_text(reminder, reminder.occurrence, lang),
     )  # fmt: skip
+    first, last = (at.astimezone(tz).date().isoformat() for at in (called_off[0], called_off[-1]))
     button = InlineKeyboardButton(
-        t(lang, "rem.unskip_button"),
-        callback_data=f"{UNSKIP_PREFIX}{reminder.id}:{local_day.isoformat()}",
+        t(lang, "rem.unskip_button"), callback_data=f"{UNSKIP_PREFIX}{reminder.id}:{first}:{last}"
     )
     await _reply(update, text, InlineKeyboardMarkup([[button]]))
     delivery.kick(context.application)
 
 
 async def undo_skip(update: Update, context: Context) -> None:
-    """Put a called-off meeting back from the skip confirmation's undo button."""
+    """Put called-off meetings back from the skip confirmation's undo button."""
     query = update.callback_query
     if query is None:
         return
     lang = await user_lang(update, context)
     match = UNSKIP_PATTERN.match(query.data or "")
     chat = update.effective_chat
-    day = _valid_date(*match.groups()[1:]) if match else None
-    if match is None or chat is None or day is None:
+    days = _valid_days(match.group(2), match.group(3)) if match else None
+    if match is None or chat is None or days is None:
         await query.answer(t(lang, "rem.button_stale"))
         return
     if not await may_manage(update, context):
@@ -316,29 +313,30 @@ async def undo_skip(update: Update, context: Context) -> None:
     settings = settings_of(context)
     try:
         async with sessions(context).begin() as session:
-            reminder, restored = await service.unskip_occurrence(
-                session, chat.id, reminder_id, day, _now(), settings.max_overdue_notices
+            reminder, restored = await service.unskip_occurrences(
+                session, chat.id, reminder_id, days, _now(), settings.max_overdue_notices
             )
     except service.ReminderError as exc:
         await query.answer(t(lang, f"rem.{exc.code}", id=reminder_id))
         return
     await query.answer()
     title = html.escape(reminder.title)
-    if restored is None:
-        text = t(lang, "rem.unskipped_past", id=reminder.id, title=title)
-    else:
-        when = render.local_datetime(restored, ZoneInfo(reminder.tz), lang, zone=False)
+    if restored:
+        when = render.occurrences_text(restored, ZoneInfo(reminder.tz), lang)
         text = t(lang, "rem.unskipped", id=reminder.id, title=title, when=when)
+    else:
+        text = t(lang, "rem.unskipped_past", id=reminder.id, title=title)
     with contextlib.suppress(BadRequest):  # too old to edit, or already says so
         await query.edit_message_text(text)
     delivery.kick(context.application)
 
 
-def _valid_date(year: str, month: str, day: str) -> date | None:
+def _valid_days(first: str, last: str) -> tuple[date, date] | None:
     try:
-        return date(int(year), int(month), int(day))
+        days = date.fromisoformat(first), date.fromisoformat(last)
     except ValueError:
         return None
+    return days if days[0] <= days[1] else None
 
 
 async def show_agenda(update: Update, context: Context) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Reminder
 from scheduler import service
-from scheduler.recurrence import next_occurrence, occurrence_on
+from scheduler.recurrence import next_occurrence, occurrences_on_days
 
 PRODID = "-//Renkei//Renkei Telegram Bot//JA"
 FILENAME = "renkei-agenda.ics"
@@ -119,10 +119,11 @@ def build_event(row: AgendaRow, bot_username: str | None, stamp: datetime) -> Ev
     if row.rrule:
         zone = _zone(row.tz)
         event["RRULE"] = vInline(_rrule_for_export(row.rrule, zone))
+        days_off = (date.fromisoformat(day) for day in row.skipped or ())
         called_off = [
             found
-            for day in row.skipped or ()
-            if (found := occurrence_on(row.start, row.rrule, zone, date.fromisoformat(day)))
+            for day in days_off
+            for found in occurrences_on_days(row.start, row.rrule, zone, day, day)
         ]
         if called_off:
             event.add("exdate", called_off)

@@ -87,15 +87,14 @@ def occurrences_between(
     return found
 
 
-def occurrence_on(
-    start: datetime, rrule: str | None, tz: str | ZoneInfo, day: date
-) -> datetime | None:
-    """The first occurrence on the local calendar ``day``, or None."""
+def occurrences_on_days(
+    start: datetime, rrule: str | None, tz: str | ZoneInfo, first: date, last: date
+) -> list[datetime]:
+    """Every occurrence on the local calendar days ``first`` to ``last``, both included."""
     zone = as_zone(tz)
-    begin = localize(datetime.combine(day, time(0)), zone)
-    end = localize(datetime.combine(day + timedelta(days=1), time(0)), zone)
-    found = occurrences_between(start, rrule, zone, begin, end)
-    return found[0] if found else None
+    begin = localize(datetime.combine(first, time(0)), zone)
+    end = localize(datetime.combine(last + timedelta(days=1), time(0)), zone)
+    return occurrences_between(start, rrule, zone, begin, end)
 
 
 def _rule_parts(rrule: str) -> dict[str, str]:

@@ -39,6 +39,13 @@ def local_datetime(when: datetime, tz: ZoneInfo, lang: str, *, zone: bool = True
              time=f"{local.hour:02d}:{local.minute:02d}", zone=tz.key)  # fmt: skip
 
 
+def occurrences_text(moments: list[datetime], tz: ZoneInfo, lang: str) -> str:
+    """One occurrence with its year and time; several by date (``8月4日(火)・8月11日(火)``)."""
+    if len(moments) == 1:
+        return local_datetime(moments[0], tz, lang, zone=False)
+    return t(lang, "rem.sep").join(local_date(moment, tz, lang) for moment in moments)
+
+
 def span(seconds: int, lang: str) -> str:
     """``1日前`` / ``1 day before`` for a notice offset."""
     if seconds == 0:

@@ -226,10 +226,8 @@ def next_occurrence(
 
 def occurrence_on(reminder: Reminder, day: date) -> datetime | None:
     """The occurrence falling on local ``day`` in the reminder's zone, skipped or not."""
-    from scheduler import recurrence
-
-    found = recurrence.occurrence_on(reminder.start, reminder.rrule, reminder.tz, day)
-    return None if found is None else found.astimezone(UTC)
+    found = _occurrences_on_days(reminder, day, day)
+    return found[0] if found else None
 
 
 def offsets_for(kind: str, chat: Chat | None) -> list[int]:
@@ -435,71 +433,92 @@ async def move_reminder(
     return reminder
 
 
-async def skip_occurrence(
+async def skip_occurrences(
     session: AsyncSession,
     chat_id: int,
     reminder_id: int,
-    day: date | None,
+    days: tuple[date, date] | None,
     now: datetime,
     max_overdue: int = 3,
-) -> tuple[Reminder, datetime]:
-    """Call off one occurrence of a recurring reminder: the next one, or the one on local
-    ``day``. Its pending notices are dropped and the next occurrence is planned instead.
-    Returns the reminder and the occurrence called off."""
+) -> tuple[Reminder, list[datetime]]:
+    """Call off occurrences of a recurring reminder: the next one, or every one still ahead on
+    the local days ``days`` (first, last: one day, or a month). Pending notices of a called-off
+    occurrence are dropped and the next one is planned instead. Returns the reminder and the
+    occurrences called off."""
     reminder = await get_reminder(session, chat_id, reminder_id)
     if reminder is None or reminder.status != ACTIVE:
         raise ReminderError("not_found")
     if reminder.rrule is None:
         raise ReminderError("skip_single")
     zone = ZoneInfo(reminder.tz)
-    if day is None:
+    already = set(reminder.skipped or ())
+    if days is None:
         cursor = reminder.occurrence
         target = cursor if cursor is not None and cursor > now else next_occurrence(reminder, now)
         if target is None:
             raise ReminderError("skip_none_left")
+        targets = [target]
     else:
-        found = occurrence_on(reminder, day)
-        if found is None:
+        found = _occurrences_on_days(reminder, *days)
+        if not found:
             raise ReminderError("skip_no_occurrence")
-        if found <= now:
+        ahead = [at for at in found if at > now]
+        if not ahead:
             raise ReminderError("skip_past")
-        target = found
-    called_off = target.astimezone(zone).date().isoformat()
-    if called_off in (reminder.skipped or ()):
-        raise ReminderError("skip_already")
+        targets = [at for at in ahead if _local_day(at, zone) not in already]
+        if not targets:
+            raise ReminderError("skip_already")
     today = now.astimezone(zone).date().isoformat()
     # Days already behind us are dropped: the list only ever holds what is still to come.
-    reminder.skipped = sorted({d for d in (reminder.skipped or ()) if d >= today} | {called_off})
-    if reminder.occurrence == target:
-        await _replan_from(session, reminder, next_occurrence(reminder, target), now, max_overdue)
-    return reminder, target
+    kept = {day for day in already if day >= today}
+    reminder.skipped = sorted(kept | {_local_day(at, zone) for at in targets})
+    cursor = reminder.occurrence
+    if cursor is not None and cursor in targets:
+        await _replan_from(session, reminder, next_occurrence(reminder, cursor), now, max_overdue)
+    return reminder, targets
 
 
-async def unskip_occurrence(
+async def unskip_occurrences(
     session: AsyncSession,
     chat_id: int,
     reminder_id: int,
-    day: date,
+    days: tuple[date, date],
     now: datetime,
     max_overdue: int = 3,
-) -> tuple[Reminder, datetime | None]:
-    """Take back /skip for local ``day``; if that occurrence is still ahead and comes before
-    the one planned now, it is planned again. Returns the reminder and the restored
-    occurrence (None when it has passed meanwhile)."""
+) -> tuple[Reminder, list[datetime]]:
+    """Take back /skip for the local days ``days`` (first, last); the earliest restored
+    occurrence still ahead is planned again if it comes before the one planned now. Returns
+    the reminder and the restored occurrences still ahead."""
     reminder = await get_reminder(session, chat_id, reminder_id)
     if reminder is None or reminder.status == CANCELLED:
         raise ReminderError("not_found")
-    if day.isoformat() not in (reminder.skipped or ()):
+    first, last = (day.isoformat() for day in days)
+    taken_back = [day for day in reminder.skipped or () if first <= day <= last]
+    if not taken_back:
         raise ReminderError("not_skipped")
-    reminder.skipped = [other for other in reminder.skipped if other != day.isoformat()]
-    restored = occurrence_on(reminder, day)
-    if restored is None or restored <= now:
-        return reminder, None
+    reminder.skipped = [day for day in reminder.skipped if day not in taken_back]
+    found = (occurrence_on(reminder, date.fromisoformat(day)) for day in taken_back)
+    restored = sorted(at for at in found if at is not None and at > now)
     cursor = reminder.occurrence
-    if reminder.status == FINISHED or cursor is None or (now < restored < cursor):
+    if restored and (reminder.status == FINISHED or cursor is None or restored[0] < cursor):
         reminder.status = ACTIVE
-        await _replan_from(session, reminder, restored, now, max_overdue)
+        await _replan_from(session, reminder, restored[0], now, max_overdue)
     return reminder, restored
+
+
+def _local_day(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).date().isoformat()
+
+
+def _occurrences_on_days(reminder: Reminder, first: date, last: date) -> list[datetime]:
+    from scheduler import recurrence
+
+    return [
+        at.astimezone(UTC)
+        for at in recurrence.occurrences_on_days(
+            reminder.start, reminder.rrule, reminder.tz, first, last
+        )
+    ]
 
 
 async def _replan_from(

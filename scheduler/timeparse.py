@@ -1552,6 +1552,39 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     return ParsedWhen(start, rrule, title, error)
 
 
+_MONTH_ONLY = re.compile(
+    r"^(?:(?P<num>\d{1,2})月|(?P<rel>今月|来月|再来月|this month|next month)"
+    r"|(?:in )?(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
+    r"(?:中|いっぱい|分|全部|の回|の分)?(?:は|も)?(?:お?休み|中止|なし|off)?(?:です|で)?$"
+)
+_RELATIVE_MONTHS = {"今月": 0, "this month": 0, "来月": 1, "next month": 1, "再来月": 2}
+
+
+def parse_days(text: str, now: datetime, tz: str | ZoneInfo) -> tuple[date, date] | None:
+    """The local days a phrase names, first and last: a whole month (``8月``, ``来月``,
+    ``August``: the next one not yet over) or one day (anything ``parse`` reads as a date)."""
+    zone = as_zone(tz)
+    today = now.astimezone(zone).date()
+    phrase = re.sub(r"\s+", " ", _normalise(text).value).strip(" 。.!！")
+    found = _MONTH_ONLY.match(phrase)
+    if found is not None:
+        if found["rel"] is not None:
+            first = today.replace(day=1) + relativedelta(months=_RELATIVE_MONTHS[found["rel"]])
+        else:
+            number = found["num"]
+            month = int(number) if number else _EN_MONTHS.index(found["mon"]) + 1
+            if not 1 <= month <= 12:
+                return None
+            year = today.year if month >= today.month else today.year + 1
+            first = date(year, month, 1)
+        return first, first + relativedelta(months=1) - timedelta(days=1)
+    parsed = parse(text, now, zone)
+    if parsed.error is not None or parsed.start is None:
+        return None
+    day = parsed.start.astimezone(zone).date()
+    return day, day
+
+
 _DATE_KINDS = ("date", "dom", "nth", "weekday", "reldate")
 _WORD = r"[\u3400-\u9fff\u30a0-\u30ff]"
 # 年度末評価, 月末締め, 土日の当番表, tomorrow's agenda: a date word that names something rather

@@ -327,10 +327,11 @@ FEB_10 = datetime(2026, 2, 10, 6, 0, tzinfo=UTC)
 
 
 async def skip(
-    maker: Maker, reminder_id: int, day: date | None, now: datetime = NOW
-) -> tuple[Reminder, datetime]:
+    maker: Maker, reminder_id: int, first: date | None, last: date | None = None
+) -> tuple[Reminder, list[datetime]]:
+    days = None if first is None else (first, last or first)
     async with maker.begin() as session:
-        return await service.skip_occurrence(session, CHAT, reminder_id, day, now)
+        return await service.skip_occurrences(session, CHAT, reminder_id, days, NOW)
 
 
 async def pending_occurrences(maker: Maker, reminder_id: int) -> set[datetime]:
@@ -343,7 +344,7 @@ async def test_skipping_the_next_meeting_plans_the_one_after(maker: Maker) -> No
 
     skipped, called_off = await skip(maker, reminder.id, None)
 
-    assert called_off == DEC_9
+    assert called_off == [DEC_9]
     assert skipped.skipped == ["2025-12-09"]
     assert skipped.occurrence == JAN_13
     assert await pending_occurrences(maker, reminder.id) == {JAN_13}
@@ -360,7 +361,7 @@ async def test_skipping_a_later_date_leaves_the_next_meeting_and_is_passed_over(
 ) -> None:
     reminder = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
     _, called_off = await skip(maker, reminder.id, date(2026, 1, 13))
-    assert called_off == JAN_13
+    assert called_off == [JAN_13]
     assert await pending_occurrences(maker, reminder.id) == {DEC_9}
 
     await send_all_due(maker, DEC_9 + timedelta(minutes=1))  # December's meeting goes by
@@ -404,16 +405,18 @@ async def test_unskip_plans_the_restored_meeting_again(maker: Maker) -> None:
     assert await pending_occurrences(maker, reminder.id) == {JAN_13}
 
     async with maker.begin() as session:
-        restored_reminder, restored = await service.unskip_occurrence(
-            session, CHAT, reminder.id, date(2025, 12, 9), NOW
+        restored_reminder, restored = await service.unskip_occurrences(
+            session, CHAT, reminder.id, (date(2025, 12, 9), date(2025, 12, 9)), NOW
         )
 
-    assert restored == DEC_9
+    assert restored == [DEC_9]
     assert restored_reminder.skipped == []
     assert await pending_occurrences(maker, reminder.id) == {DEC_9}
     async with maker.begin() as session:
         with pytest.raises(service.ReminderError) as raised:
-            await service.unskip_occurrence(session, CHAT, reminder.id, date(2025, 12, 9), NOW)
+            await service.unskip_occurrences(
+                session, CHAT, reminder.id, (date(2025, 12, 1), date(2025, 12, 31)), NOW
+            )
     assert raised.value.code == "not_skipped"
 
 
@@ -422,3 +425,22 @@ async def test_skipping_the_last_occurrence_finishes_the_series(maker: Maker) ->
     skipped, _ = await skip(maker, reminder.id, None)
     assert skipped.status == service.FINISHED
     assert await pending_occurrences(maker, reminder.id) == set()
+
+
+async def test_skipping_a_month_calls_off_each_of_its_meetings_and_undo_restores_them(
+    maker: Maker,
+) -> None:
+    start = datetime(2025, 12, 2, 6, 0, tzinfo=UTC)  # Tuesdays 15:00 JST
+    reminder = await make(maker, service.MEETING, start, rrule="FREQ=WEEKLY;BYDAY=TU")
+
+    _, called_off = await skip(maker, reminder.id, date(2025, 12, 1), date(2025, 12, 31))
+
+    tuesdays = [start + timedelta(weeks=n) for n in range(5)]  # 2, 9, 16, 23, 30 Dec
+    assert called_off == tuesdays
+    assert await pending_occurrences(maker, reminder.id) == {start + timedelta(weeks=5)}
+    async with maker.begin() as session:
+        _, restored = await service.unskip_occurrences(
+            session, CHAT, reminder.id, (date(2025, 12, 1), date(2025, 12, 31)), NOW
+        )
+    assert restored == tuesdays
+    assert await pending_occurrences(maker, reminder.id) == {start}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.timeparse import DEFAULT_HOUR, ERROR_CODES, error_message, parse
+from scheduler.timeparse import DEFAULT_HOUR, ERROR_CODES, error_message, parse, parse_days
 
 TOKYO = "Asia/Tokyo"
 NOW = datetime.fromisoformat("2026-11-21T10:00:00+09:00")  # a Saturday
@@ -568,3 +569,29 @@ AMPM_ACCEPTED = [
 @pytest.mark.parametrize(("text", "expected"), AMPM_ACCEPTED)
 def test_am_pm_that_agrees_with_the_clock(text: str, expected: str) -> None:
     assert _start(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("8月", date(2027, 8, 1), date(2027, 8, 31)),  # August is over this year: next one
+        ("８月はお休み", date(2027, 8, 1), date(2027, 8, 31)),
+        ("12月中", date(2026, 12, 1), date(2026, 12, 31)),
+        ("11月", date(2026, 11, 1), date(2026, 11, 30)),  # the current month still counts
+        ("来月", date(2026, 12, 1), date(2026, 12, 31)),
+        ("August", date(2027, 8, 1), date(2027, 8, 31)),
+        ("next month", date(2026, 12, 1), date(2026, 12, 31)),
+        ("12月8日", date(2026, 12, 8), date(2026, 12, 8)),
+        ("Dec 8", date(2026, 12, 8), date(2026, 12, 8)),
+        ("来週火曜", date(2026, 11, 24), date(2026, 11, 24)),
+    ],
+)
+def test_parse_days_reads_a_month_or_a_day(text: str, first: date, last: date) -> None:
+    now = datetime(2026, 11, 22, 10, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert parse_days(text, now, "Asia/Tokyo") == (first, last)
+
+
+@pytest.mark.parametrize("text", ["そのうち", "13月", ""])
+def test_parse_days_says_none_for_what_names_no_day(text: str) -> None:
+    now = datetime(2026, 11, 22, 10, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert parse_days(text, now, "Asia/Tokyo") is None

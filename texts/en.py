@@ -4,7 +4,7 @@ MESSAGES: dict[str, str] = {
     # --- general ---
     "error.internal": "Sorry, something went wrong while handling that. Please try again; if it keeps happening, tell the coordinator.",
     "start.greeting": "Hello {name}, this is Renkei. I answer common questions about school–home–community partnerships and company partnership agreements, and I send meeting and deadline reminders to your group.\n\nJust send me your question (e.g. \"Where can I find the meeting minutes?\"), or browse by topic with the buttons below.",
-    "help.text": "<b>What Renkei does</b>\n\n<b>FAQ</b>\n• Private chat: just send your question\n• Groups: <code>/faq question</code>, mention me, or reply to me\n• Any chat: <code>@{bot} question</code> (inline)\n• <code>/faq</code> alone browses by topic\n\n<b>Reminders</b> (in groups only admins create or change them)\n• <code>/meeting every 2nd Tuesday at 3pm Info exchange @ Community centre</code>\n• <code>/milestone Dec 10 17:00 Submit the activity report</code>\n• <code>/remind tomorrow at 9am Print the handouts</code>\n• <code>/agenda</code> what's coming, <code>/done id</code>, <code>/cancel id</code>, <code>/edit id when</code>, <code>/skip id [date]</code> one time off\n• <code>/notices 3d 1d 1h</code> advance notices, <code>/tz Asia/Tokyo</code> time zone, <code>/ics</code> calendar file\n\n<b>Settings</b>: <code>/lang en</code> or <code>/lang ja</code>",
+    "help.text": "<b>What Renkei does</b>\n\n<b>FAQ</b>\n• Private chat: just send your question\n• Groups: <code>/faq question</code>, mention me, or reply to me\n• Any chat: <code>@{bot} question</code> (inline)\n• <code>/faq</code> alone browses by topic\n\n<b>Reminders</b> (in groups only admins create or change them)\n• <code>/meeting every 2nd Tuesday at 3pm Info exchange @ Community centre</code>\n• <code>/milestone Dec 10 17:00 Submit the activity report</code>\n• <code>/remind tomorrow at 9am Print the handouts</code>\n• <code>/agenda</code> what's coming, <code>/done id</code>, <code>/cancel id</code>, <code>/edit id when</code>, <code>/skip id [date or month]</code> time off\n• <code>/notices 3d 1d 1h</code> advance notices, <code>/tz Asia/Tokyo</code> time zone, <code>/ics</code> calendar file\n\n<b>Settings</b>: <code>/lang en</code> or <code>/lang ja</code>",
     "lang.usage": "Please name a language, e.g. <code>/lang en</code> (English) or <code>/lang ja</code> (日本語).",
     "lang.set": "I'll answer in English from now on.",
     "admin.not_allowed": "Only the bot's administrators can do that.",
@@ -177,7 +177,7 @@ MESSAGES: dict[str, str] = {
     "rem.done": "✅ #{id} “{title}” is done. No more notices will be sent for it.",
     "rem.cancelled": "#{id} “{title}” is cancelled.",
     "rem.moved": "#{id} has been moved.\n{schedule}",
-    "rem.usage_skip": "Usage: <code>/skip number [date]</code> (no date: the next one)\nExample: <code>/skip 3</code>, <code>/skip 3 Dec 9</code>",
+    "rem.usage_skip": "Usage: <code>/skip number [date or month]</code> (none: the next one; a month: all in it)\nExample: <code>/skip 3</code>, <code>/skip 3 Dec 9</code>, <code>/skip 3 August</code>",
     "rem.skipped": "#{id} “{title}” on {when} is called off.\nNext: {next}",
     "rem.unskip_button": "↩️ Undo",
     "rem.unskipped": "#{id} “{title}” on {when} is back on.",
