@@ -135,6 +135,8 @@ class Reminder(Base):
     # Occurrences called off one by one ("no meeting in August"), as UTC ISO strings; the
     # recurrence skips them and calendar files carry them as EXDATE.
     skipped: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # How long each occurrence lasts when the creator gave a range (14:00〜15:30); None: unsaid.
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class Delivery(Base):

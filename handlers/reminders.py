@@ -107,6 +107,7 @@ async def _create(update: Update, context: Context, kind: str, command: str) -> 
             start=parsed.start,
             tz=tz.key,
             rrule=parsed.rrule,
+            duration=parsed.duration,
             now=now,
             created_by=user.id if user else None,
             max_overdue=settings.max_overdue_notices,
@@ -242,7 +243,7 @@ async def edit_reminder(update: Update, context: Context) -> None:
         async with sessions(context).begin() as session:
             reminder = await service.move_reminder(
                 session, chat_id, reminder_id, parsed.start, now, parsed.rrule,
-                settings.max_overdue_notices,
+                settings.max_overdue_notices, parsed.duration,
             )  # fmt: skip
     except service.ReminderError as exc:
         await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
@@ -283,7 +284,7 @@ async def skip_occurrence(update: Update, context: Context) -> None:
     tz = ZoneInfo(reminder.tz)
     text = t(
         lang, "rem.skipped", id=reminder.id, title=html.escape(reminder.title),
-        when=render.occurrences_text(called_off, tz, lang),
+        when=render.occurrences_text(called_off, tz, lang, reminder.duration_minutes),
         next=render.schedule_text(reminder, reminder.occurrence, lang),
     )  # fmt: skip
     first, last = (at.astimezone(tz).date().isoformat() for at in (called_off[0], called_off[-1]))
@@ -322,7 +323,8 @@ async def undo_skip(update: Update, context: Context) -> None:
     await query.answer()
     title = html.escape(reminder.title)
     if restored:
-        when = render.occurrences_text(restored, ZoneInfo(reminder.tz), lang)
+        tz = ZoneInfo(reminder.tz)
+        when = render.occurrences_text(restored, tz, lang, reminder.duration_minutes)
         text = t(lang, "rem.unskipped", id=reminder.id, title=title, when=when)
     else:
         text = t(lang, "rem.unskipped_past", id=reminder.id, title=title)

@@ -57,6 +57,8 @@ class AgendaRow(Protocol):
     def rrule(self) -> str | None: ...
     @property
     def skipped(self) -> list[str]: ...
+    @property
+    def duration_minutes(self) -> int | None: ...
 
 
 class IcsError(ValueError):
@@ -79,6 +81,7 @@ class ImportedEvent:
     rrule: str | None
     all_day: bool = False
     skipped: tuple[str, ...] = ()  # local dates (ISO) of EXDATEs
+    duration: timedelta | None = None  # DTEND - DTSTART of a timed event
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,11 @@ def build_event(row: AgendaRow, bot_username: str | None, stamp: datetime) -> Ev
     event.add("dtstamp", stamp.astimezone(UTC))
     event.add("dtstart", local_start)
     meeting = row.kind == "meeting"
-    event.add("dtend", local_start + MEETING_LENGTH if meeting else local_start)
+    if row.duration_minutes:
+        length = timedelta(minutes=row.duration_minutes)
+    else:
+        length = MEETING_LENGTH if meeting else timedelta(0)
+    event.add("dtend", local_start + length)
     event.add("summary", row.title)
     if row.place:
         event.add("location", row.place)
@@ -281,6 +288,22 @@ def _rrule(event: Any, title: str, zone: ZoneInfo) -> str | None:
     return ";".join(parts)
 
 
+def _length(event: Any, start: datetime) -> timedelta | None:
+    """How long a timed event lasts (DTEND or DURATION), if it says and it is under a day."""
+    try:
+        end = event.get("DTEND")
+        if end is not None and isinstance(end.dt, datetime):
+            moment = end.dt if end.dt.tzinfo else end.dt.replace(tzinfo=start.tzinfo)
+            length: timedelta = moment - start
+        elif event.get("DURATION") is not None:
+            length = event["DURATION"].dt
+        else:
+            return None
+    except (AttributeError, TypeError, ValueError):
+        return None  # a broken end time does not make the whole event unusable
+    return length if timedelta(0) < length < timedelta(days=1) else None
+
+
 def _excluded_days(event: Any, zone: ZoneInfo) -> tuple[str, ...]:
     """The EXDATEs of a series as local ISO dates (the bot skips whole days)."""
     found = event.get("EXDATE")
@@ -321,8 +344,11 @@ def parse_calendar(data: bytes, chat_tz: str, now: datetime) -> ImportPlan:
             continue
         place = _text(event, "LOCATION") or None
         skipped = _excluded_days(event, zone) if rule is not None else ()
+        length = None if all_day else _length(event, start)
         plan.events.append(
-            ImportedEvent(title, place, start.astimezone(UTC), zone.key, rule, all_day, skipped)
+            ImportedEvent(
+                title, place, start.astimezone(UTC), zone.key, rule, all_day, skipped, length
+            )
         )
     return plan
 
@@ -365,6 +391,7 @@ async def import_events(
                 rrule=item.rrule,
                 place=item.place,
                 skipped=item.skipped,
+                duration=item.duration,
                 created_by=created_by,
                 max_overdue=max_overdue,
             )

@@ -6,7 +6,7 @@ Pure functions over rows and values; no ``telegram`` import, no database access.
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from db.models import Delivery, Reminder
@@ -31,18 +31,36 @@ def local_date(when: datetime, tz: ZoneInfo, lang: str) -> str:
     return t(lang, "when.short_date", date=date, weekday=weekday)
 
 
-def local_datetime(when: datetime, tz: ZoneInfo, lang: str, *, zone: bool = True) -> str:
-    """``2025年12月8日(火) 15:00（Asia/Tokyo）`` / ``Tue 8 Dec 2025, 15:00 (Asia/Tokyo)``."""
+def local_datetime(
+    when: datetime,
+    tz: ZoneInfo,
+    lang: str,
+    *,
+    zone: bool = True,
+    minutes: int | None = None,
+) -> str:
+    """``2025年12月8日(火) 15:00（Asia/Tokyo）`` / ``Tue 8 Dec 2025, 15:00 (Asia/Tokyo)``; with
+    ``minutes`` the end too: ``15:00〜16:30`` / ``15:00–16:30``."""
     local = when.astimezone(tz)
+    clock = _clock(local)
+    if minutes:
+        end = _clock((when + timedelta(minutes=minutes)).astimezone(tz))
+        clock = t(lang, "rem.time_span", start=clock, end=end)
     key = "rem.datetime_zone" if zone else "rem.datetime"
-    return t(lang, key, date=local_date(when, tz, lang), year=local.year,
-             time=f"{local.hour:02d}:{local.minute:02d}", zone=tz.key)  # fmt: skip
+    return t(lang, key, date=local_date(when, tz, lang), year=local.year, time=clock,
+             zone=tz.key)  # fmt: skip
 
 
-def occurrences_text(moments: list[datetime], tz: ZoneInfo, lang: str) -> str:
+def _clock(local: datetime) -> str:
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def occurrences_text(
+    moments: list[datetime], tz: ZoneInfo, lang: str, minutes: int | None = None
+) -> str:
     """One occurrence with its year and time; several by date (``8月4日(火)・8月11日(火)``)."""
     if len(moments) == 1:
-        return local_datetime(moments[0], tz, lang, zone=False)
+        return local_datetime(moments[0], tz, lang, zone=False, minutes=minutes)
     return t(lang, "rem.sep").join(local_date(moment, tz, lang) for moment in moments)
 
 
@@ -66,7 +84,7 @@ def schedule_text(reminder: Reminder, when: datetime | None, lang: str) -> str:
     tz = ZoneInfo(reminder.tz)
     if when is None:
         return t(lang, "rem.no_next")
-    line = local_datetime(when, tz, lang)
+    line = local_datetime(when, tz, lang, minutes=reminder.duration_minutes)
     if reminder.rrule:
         line += "\n" + t(
             lang, "rem.repeat", text=recurrence.describe(when, reminder.rrule, lang, tz)
@@ -109,7 +127,11 @@ def notice_text(
         lines.append(t(lang, "rem.delayed"))
     lines.append(notice_heading(reminder, delivery.notice, lang))
     lines.append(f"<b>{html.escape(reminder.title)}</b>")
-    lines.append(local_datetime(delivery.occurrence, ZoneInfo(reminder.tz), lang))
+    lines.append(
+        local_datetime(
+            delivery.occurrence, ZoneInfo(reminder.tz), lang, minutes=reminder.duration_minutes
+        )
+    )
     if reminder.place:
         lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
     if reminder.kind == MILESTONE:
@@ -131,7 +153,7 @@ def agenda_text(items: list[AgendaItem], days: int, tz: ZoneInfo, lang: str) -> 
     for item in items:
         reminder = item.reminder
         when = (
-            local_datetime(item.next_at, tz, lang, zone=False)
+            local_datetime(item.next_at, tz, lang, zone=False, minutes=reminder.duration_minutes)
             if item.next_at is not None
             else t(lang, "rem.no_next")
         )

@@ -309,11 +309,13 @@ async def create_reminder(
     rrule: str | None = None,
     place: str | None = None,
     skipped: Sequence[str] = (),
+    duration: timedelta | None = None,
     created_by: int | None = None,
     max_overdue: int = 3,
 ) -> Reminder:
     """Store a reminder and plan its first occurrence's notices (those not already past);
-    ``skipped`` are local ISO dates whose occurrences are called off."""
+    ``skipped`` are local ISO dates whose occurrences are called off, ``duration`` how long
+    each occurrence lasts if the creator said."""
     if kind not in KINDS:
         raise ValueError(f"unknown reminder kind {kind!r}")
     chat = await ensure_chat(session, chat_id)
@@ -326,6 +328,7 @@ async def create_reminder(
         tz=tz,
         rrule=rrule,
         skipped=sorted(skipped),
+        duration_minutes=_minutes(duration),
         notice_offsets=offsets_for(kind, chat),
         status=ACTIVE,
         created_by=created_by,
@@ -335,6 +338,10 @@ async def create_reminder(
     await session.flush()
     await _start_cursor(session, reminder, now, max_overdue)
     return reminder
+
+
+def _minutes(duration: timedelta | None) -> int | None:
+    return None if duration is None else int(duration.total_seconds() // 60)
 
 
 async def get_reminder(session: AsyncSession, chat_id: int, reminder_id: int) -> Reminder | None:
@@ -415,8 +422,10 @@ async def move_reminder(
     now: datetime,
     rrule: str | None = None,
     max_overdue: int = 3,
+    duration: timedelta | None = None,
 ) -> Reminder:
-    """Move a reminder to ``start`` (and ``rrule`` if given) and re-plan its notices."""
+    """Move a reminder to ``start`` (and ``rrule`` and ``duration`` if given) and re-plan its
+    notices."""
     reminder = await get_reminder(session, chat_id, reminder_id)
     if reminder is None or reminder.status == CANCELLED:
         raise ReminderError("not_found")
@@ -426,6 +435,8 @@ async def move_reminder(
     reminder.start = start.astimezone(UTC)
     if rrule is not None:
         reminder.rrule = rrule
+    if duration is not None:
+        reminder.duration_minutes = _minutes(duration)
     reminder.status = ACTIVE
     reminder.done_at = None
     reminder.occurrence = None

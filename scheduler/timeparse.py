@@ -19,7 +19,8 @@ Conventions (documented here because users and tests rely on them):
   days or longer (``3日後``, ``in 2 days``) are calendar days at the same wall-clock time.
 - ``次の月曜`` / ``next Monday`` is the coming Monday after today; ``来週月曜`` is Monday of the
   next calendar week (weeks start on Monday).
-- A range (``15時から17時``, ``3pm-5pm``) starts at its first time.
+- A range (``15時から17時``, ``3pm-5pm``) starts at its first time; its end gives ``duration``
+  (an end at or before the start is on the next day, over 12 hours is not a range).
 - Recurrences start at their first occurrence strictly after now.
 - Deadlines: ``今日中`` / ``明日中`` / ``今月中`` end the day at 23:59; the business idioms
   ``EOD`` / ``COB`` / ``end of day`` mean 17:00. ``朝イチ`` / ``first thing`` is 09:00, ``昼前``
@@ -93,6 +94,7 @@ class ParsedWhen:
     rrule: str | None
     title: str
     error: str | None
+    duration: timedelta | None = None  # a range (14:00〜15:30, 3-5pm) says how long it lasts
 
 
 def error_message(code: str, lang: str) -> str:
@@ -1258,6 +1260,20 @@ def _pick_clock(tokens: list[_Token], text: str) -> tuple[_Clock | None, list[_T
     return None, range_ends
 
 
+MAX_RANGE = timedelta(hours=12)
+
+
+def _range_length(clock: _Clock, end: _Token) -> timedelta | None:
+    """From the start clock to a range's end time: ``午後2時〜4時`` ends at 16:00, and an end
+    at or before the start is read on the next day (``22時〜1時``). Over 12 hours: no range."""
+    if end.hour is None:
+        return None
+    minutes = _apply_part(end.hour, end.part) * 60 + end.minute - (clock.hour * 60 + clock.minute)
+    later = (0, 12 * 60, 24 * 60) if end.part is None and end.hour < 12 else (0, 24 * 60)
+    length = next(timedelta(minutes=minutes + shift) for shift in later if minutes + shift > 0)
+    return length if length <= MAX_RANGE else None
+
+
 def _first(tokens: list[_Token], kind: str) -> _Token | None:
     return next((token for token in tokens if token.kind == kind), None)
 
@@ -1548,8 +1564,9 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
         if rrule is not None:
             rrule = _shift_weekdays(rrule, (local_start.date() - start.date()).days)
         start = local_start
-    logger.debug("parsed %r -> %s %s %s", text, start, rrule, error)
-    return ParsedWhen(start, rrule, title, error)
+    duration = _range_length(clock, range_ends[0]) if clock and range_ends else None
+    logger.debug("parsed %r -> %s %s %s %s", text, start, rrule, duration, error)
+    return ParsedWhen(start, rrule, title, error, duration if start is not None else None)
 
 
 _MONTH_ONLY = re.compile(

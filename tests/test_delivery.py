@@ -79,3 +79,21 @@ def test_agenda_lists_times_in_the_chat_zone_with_status() -> None:
     assert "#12 [締切] 2025年12月9日(火) 15:00" in text
     assert "期限超過" in text and "送れなかったお知らせ 1件" in text
     assert "（時刻は Asia/Tokyo）" in text
+
+
+def test_a_meeting_with_a_length_shows_when_it_ends_everywhere() -> None:
+    from zoneinfo import ZoneInfo
+
+    long_meeting = meeting(duration_minutes=90)
+    shown = [
+        render.notice_text(long_meeting, notice("before:86400"), "ja"),
+        render.confirmation(long_meeting, "ja"),
+        render.agenda_text(
+            [service.AgendaItem(long_meeting, OCCURRENCE, False, RsvpCounts(), 0, 0)],
+            30, ZoneInfo("Asia/Tokyo"), "ja",
+        ),
+    ]  # fmt: skip
+    assert all("2025年12月9日(火) 15:00〜16:30" in text for text in shown), shown
+    english = render.notice_text(long_meeting, notice("before:3600"), "en")
+    assert "Tue 9 Dec 2025, 15:00–16:30 (Asia/Tokyo)" in english
+    assert "15:00〜" not in render.notice_text(meeting(), notice("before:3600"), "ja")

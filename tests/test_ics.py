@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +26,7 @@ class Row:
     tz: str
     rrule: str | None
     skipped: list[str] = field(default_factory=list)
+    duration_minutes: int | None = None
 
 
 ROWS = [
@@ -56,6 +57,7 @@ ROWS = [
         datetime(2026, 2, 2, 9, 30, tzinfo=ZoneInfo("America/New_York")),
         "America/New_York",
         "FREQ=WEEKLY;BYDAY=MO;UNTIL=20260601T235959",
+        duration_minutes=30,
     ),
 ]
 
@@ -88,7 +90,9 @@ def test_export_is_a_calendar_google_and_outlook_read() -> None:
     assert set(events) == {f"renkei-{n}@renkei_bot" for n in (7, 8, 9)}
     meeting, milestone = events["renkei-7@renkei_bot"], events["renkei-8@renkei_bot"]
     assert b"DTSTART;TZID=Asia/Tokyo:20260113T150000" in data
-    assert meeting.end == datetime(2026, 1, 13, 16, 0, tzinfo=TOKYO)
+    assert meeting.end == datetime(2026, 1, 13, 16, 0, tzinfo=TOKYO)  # no length given: 1 h
+    call = events["renkei-9@renkei_bot"]
+    assert call.end == datetime(2026, 2, 2, 10, 0, tzinfo=ZoneInfo("America/New_York"))
     assert str(meeting["LOCATION"]) == "市民センター 2F 会議室"
     assert str(meeting["TRANSP"]) == "OPAQUE"
     assert meeting.categories == ["meeting"]
@@ -108,9 +112,14 @@ def test_export_gives_until_in_utc() -> None:
 def test_round_trip_keeps_titles_starts_and_rules() -> None:
     plan = parse_calendar(build_calendar(ROWS, "renkei_bot", NOW), "Asia/Tokyo", NOW)
     assert plan.skipped == []
-    got = [(e.title, e.start, e.tz, e.rrule, e.place, list(e.skipped)) for e in plan.events]
+    got = [
+        (e.title, e.start, e.tz, e.rrule, e.place, list(e.skipped), e.duration)
+        for e in plan.events
+    ]
+    lengths = [timedelta(hours=1), None, timedelta(minutes=30)]  # a meeting is an hour by default
     assert got == [
-        (r.title, r.start.astimezone(UTC), r.tz, r.rrule, r.place, r.skipped) for r in ROWS
+        (r.title, r.start.astimezone(UTC), r.tz, r.rrule, r.place, r.skipped, length)
+        for r, length in zip(ROWS, lengths, strict=True)
     ]
 
 

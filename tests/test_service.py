@@ -444,3 +444,21 @@ async def test_skipping_a_month_calls_off_each_of_its_meetings_and_undo_restores
         )
     assert restored == tuesdays
     assert await pending_occurrences(maker, reminder.id) == {start}
+
+
+async def test_a_meeting_keeps_its_length_when_moved_without_a_new_one(maker: Maker) -> None:
+    async with maker.begin() as session:
+        await service.ensure_chat(session, CHAT)
+        reminder = await service.create_reminder(
+            session, chat_id=CHAT, kind=service.MEETING, title="研修", start=DEC_9,
+            tz="Asia/Tokyo", now=NOW, duration=timedelta(minutes=90),
+        )  # fmt: skip
+    assert reminder.duration_minutes == 90
+    async with maker.begin() as session:
+        moved = await service.move_reminder(session, CHAT, reminder.id, JAN_13, NOW)
+    assert moved.duration_minutes == 90
+    async with maker.begin() as session:
+        moved = await service.move_reminder(
+            session, CHAT, reminder.id, JAN_13, NOW, duration=timedelta(hours=2)
+        )
+    assert moved.duration_minutes == 120

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -595,3 +595,24 @@ def test_parse_days_reads_a_month_or_a_day(text: str, first: date, last: date) -
 def test_parse_days_says_none_for_what_names_no_day(text: str) -> None:
     now = datetime(2026, 11, 22, 10, tzinfo=ZoneInfo("Asia/Tokyo"))
     assert parse_days(text, now, "Asia/Tokyo") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("12月10日 14:00〜15:30 運営委員会", 90),
+        ("隔週金曜 10時〜11時 打ち合わせ", 60),
+        ("明日 15時から17時まで 研修", 120),
+        ("午後2時〜4時 会議", 120),  # the end takes the start's afternoon
+        ("22時〜1時 夜間パトロール", 180),  # ends after midnight
+        ("next friday 3-5pm steering committee", 120),
+        ("3pm to 4:30pm call", 90),
+        ("明日 10時 会議", None),  # no range, no length
+        ("14時-13時 会議", None),  # 23 hours is not a meeting's length
+    ],
+)
+def test_a_time_range_gives_the_length(text: str, minutes: int | None) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.error is None
+    expected = None if minutes is None else timedelta(minutes=minutes)
+    assert result.duration == expected

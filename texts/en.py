@@ -127,6 +127,7 @@ MESSAGES: dict[str, str] = {
     "when.month_12": "Dec",
     # --- end when ---
     # --- reminders ---
+    "rem.time_span": "{start}–{end}",
     "rem.datetime": "{date} {year}, {time}",
     "rem.datetime_zone": "{date} {year}, {time} ({zone})",
     "rem.offset_at": "at the time",

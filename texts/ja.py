@@ -127,6 +127,7 @@ MESSAGES: dict[str, str] = {
     "when.month_12": "12月",
     # --- end when ---
     # --- reminders ---
+    "rem.time_span": "{start}〜{end}",
     "rem.datetime": "{year}年{date} {time}",
     "rem.datetime_zone": "{year}年{date} {time}（{zone}）",
     "rem.offset_at": "当日その時刻",

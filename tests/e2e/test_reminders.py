@@ -117,16 +117,19 @@ async def test_admin_calls_off_one_meeting_of_a_series_and_takes_it_back(
     group_bot: FakeTelegramServer,
 ) -> None:
     server = group_bot
-    await create(server, CHAIR, "/meeting 毎月第2火曜日 15時 定例会", "会議を登録しました")
+    created = await create(
+        server, CHAIR, "/meeting 毎月第2火曜日 15時〜16時半 定例会", "会議を登録しました"
+    )
+    assert "15:00〜16:30（Asia/Tokyo）" in created["text"], created["text"]
     await server.group_message(GROUP, MEMBER, "/skip 1")
     await server.wait_for_message(GROUP.id, "管理者のみ", timeout=20)
     await server.group_message(GROUP, CHAIR, "/skip 1 水曜日")
     await server.wait_for_message(GROUP.id, "その日に予定がありません", timeout=20)
 
     reply = await create(server, CHAIR, "/skip 1", "休みにしました")
-    first = re.search(r"(\d+月\d+日\(火\)) 15:00 の回", reply["text"])
+    first = re.search(r"(\d+月\d+日\(火\)) 15:00〜16:30 の回", reply["text"])
     assert first, reply["text"]
-    assert re.search(r"次回: \d+年\d+月\d+日\(火\) 15:00", reply["text"]), reply["text"]
+    assert re.search(r"次回: \d+年\d+月\d+日\(火\) 15:00〜16:30", reply["text"]), reply["text"]
     await server.group_message(GROUP, MEMBER, "/agenda 90")
     agenda = await server.wait_for_message(GROUP.id, "今後90日間", timeout=20)
     assert f"休み: {first.group(1)}" in agenda["text"], agenda["text"]
@@ -136,7 +139,7 @@ async def test_admin_calls_off_one_meeting_of_a_series_and_takes_it_back(
     await server.group_message(GROUP, MEMBER, "/agenda 90")
     agenda = await server.wait_for_message(GROUP.id, "今後90日間", timeout=20)
     assert "休み:" not in agenda["text"]
-    assert f"{first.group(1)} 15:00" in agenda["text"], agenda["text"]
+    assert f"{first.group(1)} 15:00〜16:30" in agenda["text"], agenda["text"]
 
 
 async def test_bad_time_and_missing_title_are_explained(group_bot: FakeTelegramServer) -> None:
