@@ -1,5 +1,6 @@
-"""Follow the bot's own membership: pause a chat's notices when removed, resume when added back,
-and move everything to the new id when a group becomes a supergroup."""
+"""Follow the bot's own membership: introduce itself in a group it joins, pause a chat's notices
+when removed, resume when added back, and move everything to the new id when a group becomes a
+supergroup."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import ChatMember, Update
+from telegram import Chat, ChatMember, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
 
 from handlers.common import Context, sessions, settings_of
 from scheduler import delivery, service
-from texts import pick_lang
+from texts import DEFAULT_LANG, pick_lang, t
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,14 @@ async def track_membership(update: Update, context: Context) -> None:
             report.delayed, report.missed,
         )  # fmt: skip
         delivery.kick(context.application)
+        joined = change.old_chat_member.status not in PRESENT
+        if joined and chat.type in (Chat.GROUP, Chat.SUPERGROUP):
+            try:
+                await context.bot.send_message(
+                    chat.id, t(lang or DEFAULT_LANG, "group.welcome", bot=context.bot.username)
+                )
+            except TelegramError as exc:  # added without the right to post: nothing to say
+                logger.info("could not greet chat %s: %s", chat.id, exc)
     else:
         logger.info("bot left chat %s: its notices are held", chat.id)
 

@@ -91,6 +91,21 @@ async def test_group_answers_commands_mentions_replies_but_not_chatter(
     assert all(len(data.encode()) <= 64 for _text, data in buttons(browser))
 
 
+async def test_bot_introduces_itself_once_when_added_to_a_group(
+    fake_server: FakeTelegramServer, start_bot: StartBot
+) -> None:
+    await start_bot()
+    newcomer = Chat.group(-100200400, "PTA役員会")
+    await fake_server.my_chat_member(newcomer, "member", by=TARO, old_status="left")
+    welcome = await fake_server.wait_for_message(newcomer.id, timeout=TIMEOUT)
+    assert "連携（Renkei）です" in welcome["text"] and "/faq" in welcome["text"]
+
+    await fake_server.my_chat_member(newcomer, "administrator", by=TARO)  # promoted: no repeat
+    await fake_server.group_message(newcomer, TARO, "/faq 議事録は誰が書くの？")
+    await fake_server.wait_for_message(newcomer.id, "議事録", timeout=TIMEOUT)
+    assert len(fake_server.sent_messages(newcomer.id)) == 2
+
+
 async def test_inline_query_offers_matching_entries(
     fake_server: FakeTelegramServer, start_bot: StartBot
 ) -> None:
