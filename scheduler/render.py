@@ -21,6 +21,10 @@ from scheduler.service import (
 )
 from texts import t
 
+# A notice lists who answered; past this many per answer it gives a count instead, keeping a
+# big group's notice well under Telegram's 4,096 characters.
+MAX_NAMES_SHOWN = 20
+
 
 def local_date(when: datetime, tz: ZoneInfo, lang: str) -> str:
     """``12月8日(火)`` / ``Tue 8 Dec`` in ``tz``."""
@@ -138,7 +142,22 @@ def notice_text(
         lines.append(t(lang, "rem.milestone_hint", id=reminder.id))
     if reminder.kind == MEETING and counts is not None:
         lines.append(rsvp_line(counts, lang))
+        lines.extend(rsvp_names(counts, lang))
     return "\n".join(lines)
+
+
+def rsvp_names(counts: RsvpCounts, lang: str) -> list[str]:
+    """``出席: 花子、太郎`` per answer given, at most MAX_NAMES_SHOWN names each (escaped)."""
+    lines = []
+    for answer in ("yes", "no", "maybe"):
+        names = counts.who(answer)
+        if not names:
+            continue
+        shown = t(lang, "rem.name_sep").join(html.escape(n) for n in names[:MAX_NAMES_SHOWN])
+        if len(names) > MAX_NAMES_SHOWN:
+            shown += t(lang, "rem.names_more", n=len(names) - MAX_NAMES_SHOWN)
+        lines.append(t(lang, "rem.rsvp_names", answer=t(lang, f"rem.rsvp_{answer}"), names=shown))
+    return lines
 
 
 def rsvp_line(counts: RsvpCounts, lang: str) -> str:

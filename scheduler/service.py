@@ -94,6 +94,11 @@ class RsvpCounts:
     yes: int = 0
     no: int = 0
     maybe: int = 0
+    # Who answered what, earliest first: {"yes": ("花子", ...), ...}, for the notice to list.
+    names: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def who(self, answer: str) -> tuple[str, ...]:
+        return dict(self.names).get(answer, ())
 
 
 @dataclass(frozen=True)
@@ -896,12 +901,19 @@ def notice_takes_rsvp(row: Delivery, reminder: Reminder, chat_id: int, message_i
 
 async def rsvp_counts(session: AsyncSession, reminder_id: int, occurrence: datetime) -> RsvpCounts:
     rows = await session.execute(
-        select(Rsvp.answer, func.count())
+        select(Rsvp.answer, Rsvp.user_name)
         .where(Rsvp.reminder_id == reminder_id, Rsvp.occurrence == occurrence)
-        .group_by(Rsvp.answer)
+        .order_by(Rsvp.updated_at, Rsvp.id)
     )
-    counts = {answer: int(n) for answer, n in rows.all()}
-    return RsvpCounts(counts.get("yes", 0), counts.get("no", 0), counts.get("maybe", 0))
+    names: dict[str, list[str]] = {answer: [] for answer in RSVP_ANSWERS}
+    for answer, name in rows.tuples():
+        names.setdefault(answer, []).append(name)
+    return RsvpCounts(
+        len(names["yes"]),
+        len(names["no"]),
+        len(names["maybe"]),
+        tuple((answer, tuple(names[answer])) for answer in RSVP_ANSWERS if names[answer]),
+    )
 
 
 async def set_rsvp(

@@ -29,13 +29,24 @@ def notice(name: str, *, delayed: bool = False) -> Delivery:
 
 
 def test_meeting_notice_shows_date_weekday_zone_place_and_counts_escaped() -> None:
-    text = render.notice_text(meeting(), notice("before:86400"), "ja", RsvpCounts(2, 1, 0))
+    counts = RsvpCounts(2, 1, 0, (("yes", ("花子", "<b>太郎</b>")), ("no", ("次郎",))))
+    text = render.notice_text(meeting(), notice("before:86400"), "ja", counts)
     assert "📅 会議のお知らせ（1日前）" in text
     assert "<b>運営委員会 &lt;第3回&gt;</b>" in text
     assert "2025年12月9日(火) 15:00（Asia/Tokyo）" in text
     assert "場所: 公民館 &amp; 図書室" in text
     assert "出席 2・欠席 1・未定 0" in text
+    assert "出席: 花子、&lt;b&gt;太郎&lt;/b&gt;\n欠席: 次郎" in text  # names escaped
+    assert "未定:" not in text
     assert "遅延配信" not in text
+
+
+def test_a_crowd_of_answers_is_listed_up_to_a_limit() -> None:
+    crowd = tuple(f"保護者{n}" for n in range(render.MAX_NAMES_SHOWN + 5))
+    counts = RsvpCounts(len(crowd), 0, 0, (("yes", crowd),))
+    text = render.notice_text(meeting(), notice("before:86400"), "ja", counts)
+    assert f"保護者{render.MAX_NAMES_SHOWN - 1} ほか5名" in text
+    assert f"保護者{render.MAX_NAMES_SHOWN}、" not in text
 
 
 def test_delayed_notice_says_so_in_both_languages() -> None:

@@ -266,7 +266,8 @@ async def test_rsvp_second_press_changes_the_answer(maker: Maker) -> None:
         await service.set_rsvp(session, reminder.id, occurrence, 2, "B", "maybe", NOW)
     async with maker.begin() as session:
         counts = await service.set_rsvp(session, reminder.id, occurrence, 2, "B", "no", NOW)
-    assert counts == service.RsvpCounts(yes=1, no=1, maybe=0)
+    assert (counts.yes, counts.no, counts.maybe) == (1, 1, 0)
+    assert (counts.who("yes"), counts.who("no"), counts.who("maybe")) == (("A",), ("B",), ())
     async with maker() as session:
         (item,) = await service.agenda(session, CHAT, NOW)
     assert item.rsvp == counts

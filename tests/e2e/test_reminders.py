@@ -174,6 +174,7 @@ async def test_notice_is_delivered_once_and_rsvp_updates_counts_in_place(
     await server.press_button(meeting, choices["欠席 0"], MEMBER)  # changes the answer
     edited = await server.wait_for_message(GROUP.id, "出席 1・欠席 1・未定 0", timeout=20)
     assert edited["message_id"] == meeting["message_id"]
+    assert f"出席: {CHAIR.first_name}\n欠席: {MEMBER.first_name}" in edited["text"]
     assert set(buttons(edited)) == {"出席 1", "欠席 1", "未定 0"}
 
     await server.group_message(GROUP, MEMBER, "/agenda")
