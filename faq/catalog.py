@@ -23,21 +23,13 @@ class Catalog:
     entries: dict[str, FaqEntry]
     index: FaqIndex
     by_key: dict[str, FaqEntry] = field(init=False)
-    by_topic: dict[str, list[FaqEntry]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_key = {short_key(entry_id): entry for entry_id, entry in self.entries.items()}
-        self.by_topic = {}
-        for entry in self.entries.values():
-            if entry.topic:
-                self.by_topic.setdefault(entry.topic, []).append(entry)
 
     def twin(self, entry: FaqEntry, lang: str) -> FaqEntry:
         """The same topic's entry in ``lang`` if the store has one, else the entry itself."""
-        for candidate in self.by_topic.get(entry.topic or "", []):
-            if candidate.lang == lang:
-                return candidate
-        return entry
+        return self.index.twin(entry.topic_key, lang) or entry
 
     def tags(self) -> list[str]:
         """Tags in the order they first appear in the store."""
