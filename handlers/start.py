@@ -62,6 +62,7 @@ MENU_COMMANDS = (
     "done",
     "cancel",
     "edit",
+    "skip",
     "notices",
     "tz",
     "ics",

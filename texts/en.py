@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
     "command.done": "Mark a deadline done",
     "command.cancel": "Cancel a reminder",
     "command.edit": "Move a reminder",
+    "command.skip": "Call off one meeting (or a month)",
     "command.notices": "Advance notice times",
     "command.tz": "Chat time zone",
     "command.ics": "Get the agenda as a calendar file",

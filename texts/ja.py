@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
     "command.done": "締切を完了にする",
     "command.cancel": "予定を取り消す",
     "command.edit": "予定の日時を変更",
+    "command.skip": "会議を1回（または1か月）休みにする",
     "command.notices": "事前通知のタイミング",
     "command.tz": "タイムゾーン",
     "command.ics": "カレンダーファイルを受け取る",
