@@ -7,6 +7,7 @@ import html
 import logging
 import math
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import (
@@ -49,6 +50,8 @@ from handlers.common import (
     settings_of,
     user_lang,
 )
+from scheduler import service
+from scheduler.intent import ReminderRequest, reminder_request, request_body
 from texts import DEFAULT_LANG, LANGUAGES, split_text, t
 
 logger = logging.getLogger(__name__)
@@ -173,6 +176,11 @@ async def respond(update: Update, context: Context, question: str) -> None:
         markup = topics_keyboard(catalog, lang) if chatter == GREETING else None
         await message.reply_text(t(lang, f"faq.smalltalk_{chatter}"), reply_markup=markup)
         return
+    request = await reminder_request_in(update, context, question)
+    if request is not None:
+        command = html.escape(f"/{request.command} {request.text}")
+        await message.reply_text(t(lang, "faq.reminder_hint", command=command))
+        return
     prefix = ""
     if len(question) > QUERY_LIMIT:
         question = question[:QUERY_LIMIT]
@@ -215,6 +223,19 @@ async def respond(update: Update, context: Context, question: str) -> None:
         text,
         reply_markup=choices_keyboard(catalog, offered, lang, question_id) if offered else None,
     )
+
+
+async def reminder_request_in(
+    update: Update, context: Context, question: str
+) -> ReminderRequest | None:
+    """The reminder command a question like 「明日10時に会議をリマインドして」 asks for, if any."""
+    chat = update.effective_chat
+    body = request_body(question) if len(question) <= QUERY_LIMIT else None
+    if chat is None or body is None:
+        return None
+    async with sessions(context)() as session:
+        tz = await service.chat_zone(session, chat.id, settings_of(context).timezone)
+    return reminder_request(body, datetime.now(UTC), tz)
 
 
 async def answer_private(update: Update, context: Context) -> None:

@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     "faq.smalltalk_greeting": "Hello, this is Renkei. Just send me your question (e.g. “How do I register as a volunteer?”), or browse by topic with the buttons below.",
     "faq.smalltalk_thanks": "You're welcome. Ask me anything else any time.",
     "faq.smalltalk_goodbye": "Thank you. Come back any time.",
+    "faq.reminder_hint": "That sounds like a reminder. Send this command to schedule it (in groups, admins only):\n<code>{command}</code>\nFeel free to adjust the time or wording first; /help shows more.",
     "faq.unknown": "Sorry, I couldn't find an answer to that question. I've recorded it for the coordinator.",
     "faq.contact": "If it's urgent, please contact {contact}.",
     "faq.contact_default": "If it's urgent, please contact the program office (the coordinator).",

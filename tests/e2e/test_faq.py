@@ -117,7 +117,7 @@ async def test_inline_query_offers_matching_entries(
     assert any("補助金" in result["title"] for result in results)
 
 
-async def test_greetings_and_thanks_get_a_friendly_word_not_a_failed_answer(
+async def test_greetings_thanks_and_reminder_requests_are_not_failed_questions(
     fake_server: FakeTelegramServer, start_bot: StartBot, bot_admin: User
 ) -> None:
     await start_bot()
@@ -129,9 +129,14 @@ async def test_greetings_and_thanks_get_a_friendly_word_not_a_failed_answer(
     thanks = await fake_server.wait_for_message(EMMA.id, timeout=TIMEOUT)
     assert "welcome" in thanks["text"]
 
+    await fake_server.private_message(bot_admin, "明日10時に会議をリマインドして")
+    hint = await fake_server.wait_for_message(bot_admin.id, timeout=TIMEOUT)
+    assert "\n/meeting 明日10時に会議\n" in hint["text"]  # the command to send, on its own line
+
     await fake_server.private_message(bot_admin, "/unanswered")
     queue = await fake_server.wait_for_message(bot_admin.id, timeout=TIMEOUT)
     assert "こんにちは" not in queue["text"] and "Thanks" not in queue["text"]
+    assert "リマインドして" not in queue["text"]
 
 
 async def test_bad_input_is_handled_calmly(

@@ -1,0 +1,67 @@
+"""Requests for a reminder written as a sentence (「明日10時に会議をリマインドして」, "remind us
+tomorrow at 10 about the meeting"): the command that would do it, so the bot can offer it
+instead of searching the FAQ.
+
+Pure: no ``telegram`` import. The suggestion is only made when the parser reads a time and a
+title out of what is left once the request words are taken off.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from scheduler.timeparse import parse
+
+_JA_REQUEST = re.compile(
+    r"(?:を|の|に|と|って|は)?\s*(?:リマインダー|リマインド|お知らせ|知らせ|通知)"
+    r"(?:を)?(?:設定|登録)?(?:して|する|を?お願い(?:します|できますか)?|ください|下さい|ほしい"
+    r"|欲しい|できますか|できる|もらえますか|くれますか|くれる|もらえる|て|ね)*\s*[。！!？?．.]*$"
+)
+_EN_REQUEST = re.compile(
+    r"^(?:please\s+|can you\s+|could you\s+|pls\s+)*(?:remind|notify)\s+"
+    r"(?:me|us|everyone|everybody|the group|all|people)\s+(?:to\s+|about\s+|of\s+|that\s+)?"
+    r"(?P<body>.+?)[.!?]*$|^(?:please\s+)?set (?:a |up a )?reminder\s+(?:for\s+|to\s+|about\s+)?"
+    r"(?P<body2>.+?)[.!?]*$",
+    re.IGNORECASE,
+)
+_MEETING_WORDS = re.compile(
+    r"会議|定例会|委員会|打ち?合わ?せ|ミーティング|交換会|meeting|call", re.IGNORECASE
+)
+MAX_TITLE = 40
+
+
+@dataclass(frozen=True)
+class ReminderRequest:
+    command: str  # "meeting" or "remind"
+    text: str  # what follows the command: the user's own words, request phrase removed
+
+
+def request_body(text: str) -> str | None:
+    """What a sentence asks to be reminded of, request words removed (「明日10時に会議」), or
+    None when it is not a request for a reminder. Cheap: regular expressions only."""
+    sentence = unicodedata.normalize("NFKC", text).strip()
+    japanese = _JA_REQUEST.search(sentence)
+    if japanese is not None:
+        body: str | None = sentence[: japanese.start()]
+    else:
+        english = _EN_REQUEST.match(sentence)
+        body = (english.group("body") or english.group("body2")) if english else None
+    body = body.strip(" 、,") if body else None
+    return body or None
+
+
+def reminder_request(body: str, now: datetime, tz: str | ZoneInfo) -> ReminderRequest | None:
+    """The command for ``body`` (from ``request_body``), or None if its time or title cannot
+    be read."""
+    parsed = parse(body, now, tz)
+    if parsed.error is not None or parsed.start is None:
+        return None
+    title = parsed.title.strip()
+    if not title or len(title) > MAX_TITLE:
+        return None
+    command = "meeting" if _MEETING_WORDS.search(title) else "remind"
+    return ReminderRequest(command, body)

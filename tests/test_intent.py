@@ -1,0 +1,53 @@
+"""A sentence asking for a reminder becomes the command that would schedule it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from scheduler.intent import ReminderRequest, reminder_request, request_body
+
+NOW = datetime.fromisoformat("2026-11-22T10:00:00+09:00")
+
+
+def suggested(text: str) -> ReminderRequest | None:
+    body = request_body(text)
+    return None if body is None else reminder_request(body, NOW, "Asia/Tokyo")
+
+
+@pytest.mark.parametrize(
+    ("text", "command", "rest"),
+    [
+        ("明日10時に会議をリマインドして", "meeting", "明日10時に会議"),
+        ("明日10時に会議をリマインドしてください！", "meeting", "明日10時に会議"),
+        ("金曜の15時に資料の印刷を知らせて", "remind", "金曜の15時に資料の印刷"),
+        ("12月10日 17時 報告書の提出をリマインドお願いします", "remind",
+         "12月10日 17時 報告書の提出"),
+        ("毎週月曜8時半に出欠確認の通知をお願い", "remind", "毎週月曜8時半に出欠確認"),
+        ("Please remind me to print the handouts on Friday at 3pm", "remind",
+         "print the handouts on Friday at 3pm"),
+        ("set a reminder for Dec 10 5pm grant report", "remind", "Dec 10 5pm grant report"),
+        ("remind us tomorrow at 10 about the steering meeting", "meeting",
+         "tomorrow at 10 about the steering meeting"),
+    ],
+)  # fmt: skip
+def test_a_request_with_a_time_and_a_subject_gets_its_command(
+    text: str, command: str, rest: str
+) -> None:
+    assert suggested(text) == ReminderRequest(command, rest)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "リマインドの使い方を教えて",  # a question about reminders: the FAQ answers it
+        "リマインドして",  # nothing to be reminded of
+        "議事録をリマインドして",  # no time
+        "明日 リマインドして",  # a time but no subject
+        "ボランティア保険について教えて",
+        "how do reminders work?",
+    ],
+)
+def test_anything_else_is_left_to_the_faq(text: str) -> None:
+    assert suggested(text) is None
