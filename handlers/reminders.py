@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from db.models import Chat, Reminder
 from handlers.common import Context, command_text, may_manage, sessions, settings_of, user_lang
@@ -411,20 +411,26 @@ async def set_notices(update: Update, context: Context) -> None:
     await _reply(update, t(lang, "rem.notices_set", text=render.offsets_text(parsed, lang)))
 
 
+async def explain_edit(update: Update, context: Context) -> None:
+    """Say that an edited reminder command changes nothing, and what to use instead."""
+    await _reply(update, t(await user_lang(update, context), "rem.edited_command"))
+
+
 async def on_startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await delivery.start(app)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    app.add_handler(CommandHandler("meeting", create_meeting))
-    app.add_handler(CommandHandler("milestone", create_milestone))
-    app.add_handler(CommandHandler("remind", create_reminder))
+    # Only new messages: a command edited to fix a typo must not schedule or change twice.
+    changes = {
+        "meeting": create_meeting, "milestone": create_milestone, "remind": create_reminder,
+        "cancel": cancel_reminder, "edit": edit_reminder, "skip": skip_occurrence,
+        "done": mark_done, "tz": set_timezone, "notices": set_notices,
+    }  # fmt: skip
+    for name, callback in changes.items():
+        app.add_handler(CommandHandler(name, callback, filters.UpdateType.MESSAGE))
+    edited = filters.Regex(rf"^/(?:{'|'.join(changes)})(?:@\w+)?(?:\s|$)")
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & edited, explain_edit))
     app.add_handler(CommandHandler("agenda", show_agenda))
-    app.add_handler(CommandHandler("cancel", cancel_reminder))
-    app.add_handler(CommandHandler("edit", edit_reminder))
-    app.add_handler(CommandHandler("skip", skip_occurrence))
-    app.add_handler(CommandHandler("done", mark_done))
-    app.add_handler(CommandHandler("tz", set_timezone))
-    app.add_handler(CommandHandler("notices", set_notices))
     app.add_handler(CallbackQueryHandler(undo_creation, pattern=r"^rem:undo:"))
     app.add_handler(CallbackQueryHandler(undo_skip, pattern=r"^rem:unskip:"))

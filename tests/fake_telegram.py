@@ -685,6 +685,14 @@ class FakeTelegramServer:
         self._enqueue({"message": message})
         return message
 
+    async def edit_user_message(self, message: JSONDict, text: str) -> JSONDict:
+        """The sender edits their earlier ``message`` to ``text``; returns the edited Message."""
+        kept = {key: value for key, value in message.items() if key not in ("text", "entities")}
+        edited = {**kept, **self._text_content(text), "edit_date": int(time.time())}
+        self._store_message(edited)
+        self._enqueue({"edited_message": edited})
+        return edited
+
     async def document_message(
         self,
         chat: Chat,

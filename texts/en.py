@@ -196,6 +196,7 @@ MESSAGES: dict[str, str] = {
     "rem.skip_none_left": "#{id} has no occurrences left.",
     "rem.not_skipped": "That one is not called off.",
     "rem.skips": "Off: {dates}",
+    "rem.edited_command": "Edited commands are not applied (so nothing is scheduled twice). To move a reminder use <code>/edit number new-time</code>, to cancel <code>/cancel number</code>, or send the command again as a new message.",
     "rem.agenda_header": "<b>Coming up in the next {days} days</b>",
     "rem.agenda_empty": "Nothing scheduled in the next {days} days.",
     "rem.agenda_item": "#{id} [{kind}] {when}\n　<b>{title}</b>",

@@ -196,6 +196,7 @@ MESSAGES: dict[str, str] = {
     "rem.skip_none_left": "#{id} にはこれからの回がありません。",
     "rem.not_skipped": "その回は休みになっていません。",
     "rem.skips": "休み: {dates}",
+    "rem.edited_command": "編集したコマンドは反映されません（二重登録を防ぐため）。日時の変更は <code>/edit 番号 新しい日時</code>、取り消しは <code>/cancel 番号</code>、新しく登録するならコマンドを送り直してください。",
     "rem.agenda_header": "<b>今後{days}日間の予定</b>",
     "rem.agenda_empty": "今後{days}日間の予定はありません。",
     "rem.agenda_item": "#{id} [{kind}] {when}\n　<b>{title}</b>",

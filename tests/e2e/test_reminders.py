@@ -142,6 +142,19 @@ async def test_admin_calls_off_one_meeting_of_a_series_and_takes_it_back(
     assert f"{first.group(1)} 15:00〜16:30" in agenda["text"], agenda["text"]
 
 
+async def test_an_edited_command_schedules_nothing_twice_and_says_what_to_do(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    command = await server.group_message(GROUP, CHAIR, "/meeting 明日 10:00 定例会")
+    await server.wait_for_message(GROUP.id, "会議を登録しました", timeout=20)
+    await server.edit_user_message(command, "/meeting 明日 11:00 定例会")
+    await server.wait_for_message(GROUP.id, "編集したコマンドは反映されません", timeout=20)
+    await server.group_message(GROUP, MEMBER, "/agenda")
+    agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
+    assert agenda["text"].count("定例会") == 1 and "10:00" in agenda["text"]
+
+
 async def test_bad_time_and_missing_title_are_explained(group_bot: FakeTelegramServer) -> None:
     server = group_bot
     await server.group_message(GROUP, CHAIR, "/meeting")
