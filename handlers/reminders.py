@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from db.models import Chat, Reminder
 from handlers.common import Context, command_text, may_manage, sessions, settings_of, user_lang
 from scheduler import delivery, render, service, timeparse
+from scheduler.intent import edited_title
 from texts import t
 
 UNDO_PREFIX = "rem:undo:"
@@ -218,12 +219,14 @@ async def mark_done(update: Update, context: Context) -> None:
 
 
 async def edit_reminder(update: Update, context: Context) -> None:
-    """Move a reminder to a new time and re-plan its notices."""
+    """Move a reminder to a new time, and/or give it a new title or place."""
     read = await _id_command(update, context, "edit")
     if read is None or update.effective_chat is None:
         return
     lang, reminder_id, rest = read
-    if not rest or not rest[0].strip():
+    text, place = _split_place(" " + rest[0]) if rest else ("", None)
+    text = text.strip()
+    if not text and not place:
         await _reply(update, t(lang, "rem.usage_edit"))
         return
     chat_id = update.effective_chat.id
@@ -234,22 +237,33 @@ async def edit_reminder(update: Update, context: Context) -> None:
         await _reply(update, t(lang, "rem.not_found", id=reminder_id))
         return
     now = _now()
-    tz = service.zone(existing.tz, settings.timezone)
-    parsed = timeparse.parse(rest[0], now, tz)
-    if parsed.error is not None or parsed.start is None:
-        await _reply(update, timeparse.error_message(parsed.error or "no_time", lang))
-        return
+    parsed = None
+    if text:
+        parsed = timeparse.parse(text, now, service.zone(existing.tz, settings.timezone))
+        if parsed.error is not None or parsed.start is None:
+            await _reply(update, timeparse.error_message(parsed.error or "no_time", lang))
+            return
+    title = edited_title(parsed.title) if parsed is not None else None
     try:
         async with sessions(context).begin() as session:
-            reminder = await service.move_reminder(
-                session, chat_id, reminder_id, parsed.start, now, parsed.rrule,
-                settings.max_overdue_notices, parsed.duration,
+            if parsed is not None and parsed.start is not None:
+                await service.move_reminder(
+                    session, chat_id, reminder_id, parsed.start, now, parsed.rrule,
+                    settings.max_overdue_notices, parsed.duration,
+                )  # fmt: skip
+            reminder = await service.describe_reminder(
+                session, chat_id, reminder_id,
+                title=title[:1000] if title else None,
+                place=place[:500] if place else None,
             )  # fmt: skip
     except service.ReminderError as exc:
         await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
         return
-    schedule = render.schedule_text(reminder, reminder.occurrence, lang)
-    await _reply(update, t(lang, "rem.moved", id=reminder.id, schedule=schedule))
+    lines = [t(lang, "rem.edited", id=reminder.id, title=html.escape(reminder.title))]
+    lines.append(render.schedule_text(reminder, reminder.occurrence, lang))
+    if reminder.place:
+        lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
+    await _reply(update, "\n".join(lines))
     delivery.kick(context.application)
 
 

@@ -1,6 +1,7 @@
-"""Requests for a reminder written as a sentence (「明日10時に会議をリマインドして」, "remind us
-tomorrow at 10 about the meeting"): the command that would do it, so the bot can offer it
-instead of searching the FAQ.
+"""What people mean in free wording around reminders: a request written as a sentence
+(「明日10時に会議をリマインドして」, "remind us tomorrow at 10 about the meeting") and the command
+that would do it, so the bot can offer it instead of searching the FAQ; and whether the words
+after an /edit's new time are a new title or just say "change it".
 
 Pure: no ``telegram`` import. The suggestion is only made when the parser reads a time and a
 title out of what is left once the request words are taken off.
@@ -32,6 +33,14 @@ _MEETING_WORDS = re.compile(
     r"会議|定例会|委員会|打ち?合わ?せ|ミーティング|交換会|meeting|call", re.IGNORECASE
 )
 MAX_TITLE = 40
+# What people add after the new time in /edit without meaning a new title: 「15時に変更」,
+# 「の回だけ」, "3pm instead".
+_EDIT_WORDING = re.compile(
+    r"^(?:の?回?だけ|(?:に|へ|で|から)*(?:変更|移動|延期|振替|振り替え|変えて|ずらして)"
+    r"(?:して|します|する|で|を?お願い(?:します)?|ください|下さい)*"
+    r"|instead|please|(?:re)?schedule[ds]?|move[ds]?|change[ds]?)[\s。.!！]*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -65,3 +74,9 @@ def reminder_request(body: str, now: datetime, tz: str | ZoneInfo) -> ReminderRe
         return None
     command = "meeting" if _MEETING_WORDS.search(title) else "remind"
     return ReminderRequest(command, body)
+
+
+def edited_title(words: str) -> str | None:
+    """The new title an /edit's leftover words give, or None when they only say "change it"."""
+    title = words.strip()
+    return None if not title or _EDIT_WORDING.match(title) else title

@@ -555,6 +555,25 @@ async def _replan_from(
     await _plan_occurrence(session, reminder, occurrence, now, now, max_overdue)
 
 
+async def describe_reminder(
+    session: AsyncSession,
+    chat_id: int,
+    reminder_id: int,
+    *,
+    title: str | None = None,
+    place: str | None = None,
+) -> Reminder:
+    """Give a reminder of this chat a new title and/or place; its planned notices stay."""
+    reminder = await get_reminder(session, chat_id, reminder_id)
+    if reminder is None or reminder.status == CANCELLED:
+        raise ReminderError("not_found")
+    if title:
+        reminder.title = title
+    if place:
+        reminder.place = place
+    return reminder
+
+
 # --- planning -----------------------------------------------------------------------------
 
 

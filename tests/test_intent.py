@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from scheduler.intent import ReminderRequest, reminder_request, request_body
+from scheduler.intent import ReminderRequest, edited_title, reminder_request, request_body
 
 NOW = datetime.fromisoformat("2026-11-22T10:00:00+09:00")
 
@@ -51,3 +51,22 @@ def test_a_request_with_a_time_and_a_subject_gets_its_command(
 )
 def test_anything_else_is_left_to_the_faq(text: str) -> None:
     assert suggested(text) is None
+
+
+@pytest.mark.parametrize(
+    ("words", "title"),
+    [
+        ("定例会（延期）", "定例会（延期）"),
+        ("運営委員会", "運営委員会"),
+        ("変更", None),  # 「12月15日 15時に変更」
+        ("変更してください", None),
+        ("の回だけ", None),
+        ("へ移動", None),
+        ("instead", None),
+        ("", None),
+    ],
+)
+def test_words_after_an_edits_time_rename_only_when_they_are_a_title(
+    words: str, title: str | None
+) -> None:
+    assert edited_title(words) == title

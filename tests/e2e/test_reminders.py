@@ -155,6 +155,35 @@ async def test_an_edited_command_schedules_nothing_twice_and_says_what_to_do(
     assert agenda["text"].count("定例会") == 1 and "10:00" in agenda["text"]
 
 
+async def test_admin_moves_a_meeting_renames_it_and_changes_only_its_place(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    created = await create(
+        server, CHAIR, "/meeting 明日 10:00 定例会 @ 公民館", "会議を登録しました"
+    )
+    found = re.search(r"#(\d+)", created["text"])
+    assert found, created["text"]
+    number = found.group(1)
+
+    moved = await create(
+        server, CHAIR, f"/edit {number} 明後日 14:00〜15:00 定例会（延期）", "を変更しました"
+    )
+    assert "定例会（延期）" in moved["text"] and "14:00〜15:00" in moved["text"], moved["text"]
+    assert "場所: 公民館" in moved["text"]
+    placed = await create(server, CHAIR, f"/edit {number} @ 第2会議室", "を変更しました")
+    assert "場所: 第2会議室" in placed["text"] and "14:00〜15:00" in placed["text"]
+    later = await create(server, CHAIR, f"/edit {number} 明後日 16時に変更", "を変更しました")
+    assert "「定例会（延期）」" in later["text"], later["text"]  # 「に変更」 is not a new title
+    assert "16:00〜17:00" in later["text"]  # the length stays
+
+    await server.group_message(GROUP, MEMBER, "/agenda")
+    agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
+    assert "定例会（延期）" in agenda["text"] and "場所: 第2会議室" in agenda["text"]
+    await server.group_message(GROUP, CHAIR, f"/edit {number}")
+    await server.wait_for_message(GROUP.id, "使い方", timeout=20)
+
+
 async def test_bad_time_and_missing_title_are_explained(group_bot: FakeTelegramServer) -> None:
     server = group_bot
     await server.group_message(GROUP, CHAIR, "/meeting")
