@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import FaqEntryRow, FaqQuestion, utcnow
 from faq.store import FaqEntry, content_hash
+
+
+@dataclass(frozen=True)
+class UsageSummary:
+    """How the FAQ was used since a moment: for the coordinator's progress reports."""
+
+    asked: int
+    answered: int
+    helpful: int
+    unhelpful: int
+    top_entries: list[tuple[str, int]]  # entry id, times given as the answer; most first
 
 
 @dataclass(frozen=True)
@@ -131,3 +143,29 @@ async def unanswered_questions(session: AsyncSession, limit: int = 20) -> list[F
         .limit(limit)
     )
     return list(rows.all())
+
+
+async def usage_summary(session: AsyncSession, since: datetime, top: int = 5) -> UsageSummary:
+    """Questions asked since ``since``: how many were answered and rated, and the answers
+    given most often."""
+    recent = FaqQuestion.created_at >= since
+    asked, answered, helpful, unhelpful = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count().filter(FaqQuestion.answered.is_(True)),
+                func.count().filter(FaqQuestion.feedback == 1),
+                func.count().filter(FaqQuestion.feedback == -1),
+            ).where(recent)
+        )
+    ).one()
+    given = func.count().label("given")
+    rows = await session.execute(
+        select(FaqQuestion.matched_entry_id, given)
+        .where(recent, FaqQuestion.answered.is_(True), FaqQuestion.matched_entry_id.is_not(None))
+        .group_by(FaqQuestion.matched_entry_id)
+        .order_by(given.desc(), FaqQuestion.matched_entry_id)
+        .limit(top)
+    )
+    top_entries = [(str(entry_id), int(count)) for entry_id, count in rows.tuples()]
+    return UsageSummary(int(asked), int(answered), int(helpful), int(unhelpful), top_entries)

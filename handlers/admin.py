@@ -1,23 +1,26 @@
-"""Bot-admin commands: reload the FAQ store, review the unanswered queue."""
+"""Bot-admin commands: reload the FAQ store, review the unanswered queue and FAQ usage."""
 
 from __future__ import annotations
 
 import asyncio
 import html
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from config import Settings
-from db.faq_repo import unanswered_questions
+from db.faq_repo import unanswered_questions, usage_summary
 from faq.store import StoreError, load_store
 from handlers.common import SETTINGS, Context, is_bot_admin, sessions, settings_of, user_lang
-from handlers.faq import install_catalog
+from handlers.faq import catalog_of, install_catalog
 from texts import split_text, t
 
 PROBLEMS_SHOWN = 20
 QUESTION_PREVIEW = 120
+DEFAULT_STATS_DAYS = 30
+MAX_STATS_DAYS = 366
 
 
 async def admin_language(update: Update, context: Context) -> str | None:
@@ -76,6 +79,40 @@ async def list_unanswered(update: Update, context: Context) -> None:
         await message.reply_text(page)
 
 
+async def show_usage(update: Update, context: Context) -> None:
+    """Summarise the FAQ's use over the last days: asked, answered, rated, most given."""
+    message = update.effective_message
+    lang = await admin_language(update, context)
+    if message is None or lang is None:
+        return
+    arg = " ".join(context.args or [])
+    if arg and not (arg.isdigit() and 1 <= int(arg) <= MAX_STATS_DAYS):
+        await message.reply_text(t(lang, "admin.stats_usage"))
+        return
+    days = int(arg) if arg else DEFAULT_STATS_DAYS
+    async with sessions(context)() as session:
+        summary = await usage_summary(session, datetime.now(UTC) - timedelta(days=days))
+    if not summary.asked:
+        await message.reply_text(t(lang, "admin.stats_empty", days=days))
+        return
+    lines = [
+        t(lang, "admin.stats_header", days=days),
+        t(lang, "admin.stats_counts", asked=summary.asked, answered=summary.answered,
+          share=round(100 * summary.answered / summary.asked),
+          unanswered=summary.asked - summary.answered),
+        t(lang, "admin.stats_feedback", helpful=summary.helpful, unhelpful=summary.unhelpful),
+    ]  # fmt: skip
+    catalog = catalog_of(context)
+    if summary.top_entries:
+        lines.append(t(lang, "admin.stats_top"))
+    for entry_id, count in summary.top_entries:
+        entry = catalog.entries.get(entry_id) if catalog is not None else None
+        name = catalog.twin(entry, lang).question if catalog and entry else entry_id
+        lines.append(t(lang, "admin.stats_top_item", question=html.escape(name), count=count))
+    await message.reply_text("\n".join(lines))
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("reload", reload_store))
+    app.add_handler(CommandHandler("stats", show_usage))
     app.add_handler(CommandHandler("unanswered", list_unanswered))

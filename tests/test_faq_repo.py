@@ -1,6 +1,7 @@
 """The FAQ store synced into the database, the question log, feedback and the unanswered queue."""
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -11,8 +12,12 @@ from db.faq_repo import (
     stored_entries,
     sync_entries,
     unanswered_questions,
+    usage_summary,
 )
+from db.models import FaqQuestion
 from faq.store import FaqEntry
+
+NOW = datetime.now(UTC)
 
 MINUTES = FaqEntry(
     id="minutes-ja",
@@ -90,3 +95,24 @@ async def test_unanswered_queue_and_feedback(
         await record_feedback(session, answered, user_id=7, helpful=True)
     async with session_maker() as session:
         assert await unanswered_questions(session) == []
+
+
+async def test_usage_summary_counts_recent_questions_ratings_and_top_answers(
+    session_maker: async_sessionmaker[AsyncSession],
+) -> None:
+    asked = [("議事録", "minutes-ja", True), ("議事録どこ", "minutes-ja", None),
+             ("grant?", "grant-en", False), ("天気は？", None, None)]  # fmt: skip
+    async with session_maker.begin() as session:
+        for text, entry_id, helpful in asked:
+            question = await record_question(
+                session, chat_id=1, user_id=7, text=text, lang="ja", entry_id=entry_id, score=0.5
+            )
+            if helpful is not None:
+                await record_feedback(session, question, user_id=7, helpful=helpful)
+        old = FaqQuestion(chat_id=1, user_id=7, text="去年の質問", lang="ja", answered=True,
+                          matched_entry_id="grant-en", created_at=NOW - timedelta(days=400))
+        session.add(old)  # fmt: skip
+    async with session_maker() as session:
+        summary = await usage_summary(session, NOW - timedelta(days=30))
+    assert (summary.asked, summary.answered, summary.helpful, summary.unhelpful) == (4, 3, 1, 1)
+    assert summary.top_entries == [("minutes-ja", 2), ("grant-en", 1)]

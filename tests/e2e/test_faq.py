@@ -139,6 +139,27 @@ async def test_greetings_thanks_and_reminder_requests_are_not_failed_questions(
     assert "リマインドして" not in queue["text"]
 
 
+async def test_admin_sees_how_the_faq_was_used(
+    fake_server: FakeTelegramServer, start_bot: StartBot, bot_admin: User
+) -> None:
+    await start_bot()
+    await fake_server.private_message(bot_admin, "議事録は誰が書くの？")
+    answer = await fake_server.wait_for_message(bot_admin.id, timeout=TIMEOUT)
+    helpful = next(data for text, data in buttons(answer) if text.startswith("👍"))
+    await fake_server.press_button(answer, helpful, bot_admin)
+    await fake_server.wait_for_request("answerCallbackQuery", timeout=TIMEOUT)
+    await fake_server.private_message(bot_admin, "カレーのおいしい作り方を教えて")
+    await fake_server.wait_for_message(bot_admin.id, "見つかりませんでした", timeout=TIMEOUT)
+
+    await fake_server.private_message(bot_admin, "/stats")
+    stats = await fake_server.wait_for_message(bot_admin.id, "利用状況", timeout=TIMEOUT)
+    assert "質問 2件（回答 1件・50%、答えられず 1件）" in stats["text"], stats["text"]
+    assert "役に立った 1・役に立たなかった 0" in stats["text"]
+    assert "・会議の議事録は誰が書くのですか？（1回）" in stats["text"]
+    await fake_server.private_message(HANAKO, "/stats")
+    await fake_server.wait_for_message(HANAKO.id, "管理者のみ", timeout=TIMEOUT)
+
+
 async def test_bad_input_is_handled_calmly(
     fake_server: FakeTelegramServer, start_bot: StartBot, bot_admin: User
 ) -> None:
