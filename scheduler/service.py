@@ -548,11 +548,7 @@ async def _replan_from(
     await session.execute(
         delete(Delivery).where(Delivery.reminder_id == reminder.id, Delivery.state == PENDING)
     )
-    if occurrence is None:
-        reminder.occurrence = None
-        reminder.status = FINISHED
-        return
-    await _plan_occurrence(session, reminder, occurrence, now, now, max_overdue)
+    await _plan_or_finish(session, reminder, occurrence, now, max_overdue)
 
 
 async def describe_reminder(
@@ -581,11 +577,22 @@ async def _start_cursor(
     session: AsyncSession, reminder: Reminder, now: datetime, max_overdue: int
 ) -> None:
     first = next_occurrence(reminder, now - timedelta(microseconds=1))
-    if first is None:
+    await _plan_or_finish(session, reminder, first, now, max_overdue)
+
+
+async def _plan_or_finish(
+    session: AsyncSession,
+    reminder: Reminder,
+    occurrence: datetime | None,
+    now: datetime,
+    max_overdue: int,
+) -> None:
+    """Plan ``occurrence``'s notices still ahead, or mark the reminder finished without one."""
+    if occurrence is None:
         reminder.status = FINISHED
         reminder.occurrence = None
         return
-    await _plan_occurrence(session, reminder, first, now, now, max_overdue)
+    await _plan_occurrence(session, reminder, occurrence, now, now, max_overdue)
 
 
 async def _plan_occurrence(
