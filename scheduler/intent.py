@@ -33,6 +33,13 @@ _MEETING_WORDS = re.compile(
     r"会議|定例会|委員会|打ち?合わ?せ|ミーティング|交換会|meeting|call", re.IGNORECASE
 )
 MAX_TITLE = 40
+# 「定例会の前日に通知してもらえますか」, "remind us before each meeting": a question about what
+# the bot can do, timed against an event rather than a date. The FAQ answers those.
+_TIMED_AGAINST_EVENT = re.compile(
+    r"前日|前の日|前に|直前|当日|事前|毎回|before|prior|ahead|each", re.IGNORECASE
+)
+# A repetition that names no day (毎月, every week) would make the suggestion guess one.
+_DAYLESS_RULE = re.compile(r"^FREQ=(?:WEEKLY|MONTHLY|YEARLY)(?:;INTERVAL=\d+)?$")
 # What people add after the new time in /edit without meaning a new title: 「15時に変更」,
 # 「の回だけ」, "3pm instead".
 _EDIT_WORDING = re.compile(
@@ -70,7 +77,9 @@ def reminder_request(body: str, now: datetime, tz: str | ZoneInfo) -> ReminderRe
     if parsed.error is not None or parsed.start is None:
         return None
     title = parsed.title.strip()
-    if not title or len(title) > MAX_TITLE:
+    if not title or len(title) > MAX_TITLE or _TIMED_AGAINST_EVENT.search(title):
+        return None
+    if parsed.rrule is not None and _DAYLESS_RULE.match(parsed.rrule):
         return None
     command = "meeting" if _MEETING_WORDS.search(title) else "remind"
     return ReminderRequest(command, body)

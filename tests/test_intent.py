@@ -47,6 +47,9 @@ def test_a_request_with_a_time_and_a_subject_gets_its_command(
         "明日 リマインドして",  # a time but no subject
         "ボランティア保険について教えて",
         "how do reminders work?",
+        "毎月の定例会の前日に通知してもらえますか",  # timed against the event: asks what we can do
+        "can you remind us before each meeting?",
+        "毎週 掃除をリマインドして",  # which day? the suggestion would have to guess
     ],
 )
 def test_anything_else_is_left_to_the_faq(text: str) -> None:
