@@ -132,8 +132,8 @@ class Reminder(Base):
     # The occurrence whose notices are in the ledger now (the planner's cursor); None before the
     # first planning pass or after the last occurrence.
     occurrence: Mapped[datetime | None] = mapped_column()
-    # Occurrences called off one by one ("no meeting in August"), as UTC ISO strings; the
-    # recurrence skips them and calendar files carry them as EXDATE.
+    # Days whose occurrence is called off ("no meeting in August"), as ISO dates in the
+    # reminder's zone; the recurrence passes over them and calendar files carry them as EXDATE.
     skipped: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # How long each occurrence lasts when the creator gave a range (14:00〜15:30); None: unsaid.
     duration_minutes: Mapped[int | None] = mapped_column(Integer)

@@ -301,7 +301,7 @@ async def skip_occurrence(update: Update, context: Context) -> None:
         when=render.occurrences_text(called_off, tz, lang, reminder.duration_minutes),
         next=render.schedule_text(reminder, reminder.occurrence, lang),
     )  # fmt: skip
-    first, last = (at.astimezone(tz).date().isoformat() for at in (called_off[0], called_off[-1]))
+    first, last = (service.local_day(at, tz) for at in (called_off[0], called_off[-1]))
     button = InlineKeyboardButton(
         t(lang, "rem.unskip_button"), callback_data=f"{UNSKIP_PREFIX}{reminder.id}:{first}:{last}"
     )

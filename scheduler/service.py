@@ -190,9 +190,9 @@ def notices_for(
         for offset in offsets
     ]
     if kind == MILESTONE:
-        local_day = occurrence.astimezone(tz).date()
+        due_day = occurrence.astimezone(tz).date()
         for n in range(1, max_overdue + 1):
-            morning = datetime.combine(local_day + timedelta(days=n), OVERDUE_HOUR, tzinfo=tz)
+            morning = datetime.combine(due_day + timedelta(days=n), OVERDUE_HOUR, tzinfo=tz)
             notices.append(Notice(f"overdue:{n}", morning.astimezone(UTC)))
     return sorted(notices, key=lambda notice: notice.at)
 
@@ -223,10 +223,15 @@ def next_occurrence(
     skipped = set() if with_skipped else set(reminder.skipped or ())
     for _ in range(len(skipped) + 1):
         found = recurrence.next_occurrence(reminder.start, reminder.rrule, after, zone)
-        if found is None or found.astimezone(zone).date().isoformat() not in skipped:
+        if found is None or local_day(found, zone) not in skipped:
             return None if found is None else found.astimezone(UTC)
         after = found
     return None
+
+
+def local_day(moment: datetime, zone: ZoneInfo) -> str:
+    """The ISO date of ``moment`` in ``zone``: how days off are stored and sent in buttons."""
+    return moment.astimezone(zone).date().isoformat()
 
 
 def occurrence_on(reminder: Reminder, day: date) -> datetime | None:
@@ -481,13 +486,13 @@ async def skip_occurrences(
         ahead = [at for at in found if at > now]
         if not ahead:
             raise ReminderError("skip_past")
-        targets = [at for at in ahead if _local_day(at, zone) not in already]
+        targets = [at for at in ahead if local_day(at, zone) not in already]
         if not targets:
             raise ReminderError("skip_already")
     today = now.astimezone(zone).date().isoformat()
     # Days already behind us are dropped: the list only ever holds what is still to come.
     kept = {day for day in already if day >= today}
-    reminder.skipped = sorted(kept | {_local_day(at, zone) for at in targets})
+    reminder.skipped = sorted(kept | {local_day(at, zone) for at in targets})
     cursor = reminder.occurrence
     if cursor is not None and cursor in targets:
         await _replan_from(session, reminder, next_occurrence(reminder, cursor), now, max_overdue)
@@ -513,8 +518,7 @@ async def unskip_occurrences(
     if not taken_back:
         raise ReminderError("not_skipped")
     reminder.skipped = [day for day in reminder.skipped if day not in taken_back]
-    found = (occurrence_on(reminder, date.fromisoformat(day)) for day in taken_back)
-    restored = sorted(at for at in found if at is not None and at > now)
+    restored = _occurrences_ahead(reminder, taken_back, now)
     cursor = reminder.occurrence
     if restored and (reminder.status == FINISHED or cursor is None or restored[0] < cursor):
         reminder.status = ACTIVE
@@ -522,8 +526,10 @@ async def unskip_occurrences(
     return reminder, restored
 
 
-def _local_day(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).date().isoformat()
+def _occurrences_ahead(reminder: Reminder, days: Sequence[str], now: datetime) -> list[datetime]:
+    """The occurrences on the local ISO ``days`` that are still to come, in order."""
+    found = (occurrence_on(reminder, date.fromisoformat(day)) for day in days)
+    return sorted(at for at in found if at is not None and at > now)
 
 
 def _occurrences_on_days(reminder: Reminder, first: date, last: date) -> list[datetime]:
@@ -974,11 +980,6 @@ async def set_rsvp(
 # --- agenda -------------------------------------------------------------------------------
 
 
-def _skipped_ahead(reminder: Reminder, now: datetime) -> tuple[datetime, ...]:
-    found = (occurrence_on(reminder, date.fromisoformat(day)) for day in reminder.skipped or ())
-    return tuple(sorted(at for at in found if at is not None and at > now))
-
-
 async def agenda(
     session: AsyncSession, chat_id: int, now: datetime, days: int = 30
 ) -> list[AgendaItem]:
@@ -1021,7 +1022,7 @@ async def agenda(
         )
         item = AgendaItem(
             reminder, next_at, overdue, counts, lost.get(MISSED, 0), lost.get(FAILED, 0),
-            _skipped_ahead(reminder, now),
+            tuple(_occurrences_ahead(reminder, reminder.skipped or (), now)),
         )  # fmt: skip
         items.append(item)
     far = now + timedelta(days=36500)
