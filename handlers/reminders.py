@@ -175,6 +175,19 @@ async def _id_command(
     return lang, reminder_id, words[1:]
 
 
+async def _zone_of(
+    update: Update, context: Context, lang: str, reminder_id: int
+) -> ZoneInfo | None:
+    """The time zone a reminder of this chat is kept in; None (and a reply) if it is gone."""
+    assert update.effective_chat is not None
+    async with sessions(context)() as session:
+        existing = await service.get_reminder(session, update.effective_chat.id, reminder_id)
+    if existing is None or existing.status == service.CANCELLED:
+        await _reply(update, t(lang, "rem.not_found", id=reminder_id))
+        return None
+    return service.zone(existing.tz, settings_of(context).timezone)
+
+
 async def cancel_reminder(update: Update, context: Context) -> None:
     """Cancel a reminder of this chat so none of its notices go out."""
     read = await _id_command(update, context, "cancel")
@@ -231,15 +244,13 @@ async def edit_reminder(update: Update, context: Context) -> None:
         return
     chat_id = update.effective_chat.id
     settings = settings_of(context)
-    async with sessions(context)() as session:
-        existing = await service.get_reminder(session, chat_id, reminder_id)
-    if existing is None or existing.status == service.CANCELLED:
-        await _reply(update, t(lang, "rem.not_found", id=reminder_id))
+    tz = await _zone_of(update, context, lang, reminder_id)
+    if tz is None:
         return
     now = _now()
     parsed = None
     if text:
-        parsed = timeparse.parse(text, now, service.zone(existing.tz, settings.timezone))
+        parsed = timeparse.parse(text, now, tz)
         if parsed.error is not None or parsed.start is None:
             await _reply(update, timeparse.error_message(parsed.error or "no_time", lang))
             return
@@ -278,12 +289,10 @@ async def skip_occurrence(update: Update, context: Context) -> None:
     now = _now()
     days: tuple[date, date] | None = None
     if rest and rest[0].strip():
-        async with sessions(context)() as session:
-            existing = await service.get_reminder(session, chat_id, reminder_id)
-        if existing is None or existing.status == service.CANCELLED:
-            await _reply(update, t(lang, "rem.not_found", id=reminder_id))
+        tz = await _zone_of(update, context, lang, reminder_id)
+        if tz is None:
             return
-        days = timeparse.parse_days(rest[0], now, service.zone(existing.tz, settings.timezone))
+        days = timeparse.parse_days(rest[0], now, tz)
         if days is None:
             await _reply(update, t(lang, "rem.skip_no_occurrence", id=reminder_id))
             return
