@@ -91,14 +91,27 @@ class Notice:
 
 @dataclass(frozen=True)
 class RsvpCounts:
-    yes: int = 0
-    no: int = 0
-    maybe: int = 0
-    # Who answered what, earliest first: {"yes": ("花子", ...), ...}, for the notice to list.
-    names: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Who answered what for one occurrence, earliest first; the counts follow from it."""
+
+    yes_names: tuple[str, ...] = ()
+    no_names: tuple[str, ...] = ()
+    maybe_names: tuple[str, ...] = ()
+
+    @property
+    def yes(self) -> int:
+        return len(self.yes_names)
+
+    @property
+    def no(self) -> int:
+        return len(self.no_names)
+
+    @property
+    def maybe(self) -> int:
+        return len(self.maybe_names)
 
     def who(self, answer: str) -> tuple[str, ...]:
-        return dict(self.names).get(answer, ())
+        names: tuple[str, ...] = getattr(self, f"{answer}_names")
+        return names
 
 
 @dataclass(frozen=True)
@@ -940,12 +953,7 @@ async def rsvp_counts(session: AsyncSession, reminder_id: int, occurrence: datet
     names: dict[str, list[str]] = {answer: [] for answer in RSVP_ANSWERS}
     for answer, name in rows.tuples():
         names.setdefault(answer, []).append(name)
-    return RsvpCounts(
-        len(names["yes"]),
-        len(names["no"]),
-        len(names["maybe"]),
-        tuple((answer, tuple(names[answer])) for answer in RSVP_ANSWERS if names[answer]),
-    )
+    return RsvpCounts(tuple(names["yes"]), tuple(names["no"]), tuple(names["maybe"]))
 
 
 async def set_rsvp(

@@ -29,7 +29,7 @@ def notice(name: str, *, delayed: bool = False) -> Delivery:
 
 
 def test_meeting_notice_shows_date_weekday_zone_place_and_counts_escaped() -> None:
-    counts = RsvpCounts(2, 1, 0, (("yes", ("花子", "<b>太郎</b>")), ("no", ("次郎",))))
+    counts = RsvpCounts(yes_names=("花子", "<b>太郎</b>"), no_names=("次郎",))
     text = render.notice_text(meeting(), notice("before:86400"), "ja", counts)
     assert "📅 会議のお知らせ（1日前）" in text
     assert "<b>運営委員会 &lt;第3回&gt;</b>" in text
@@ -43,7 +43,7 @@ def test_meeting_notice_shows_date_weekday_zone_place_and_counts_escaped() -> No
 
 def test_a_crowd_of_answers_is_listed_up_to_a_limit() -> None:
     crowd = tuple(f"保護者{n}" for n in range(render.MAX_NAMES_SHOWN + 5))
-    counts = RsvpCounts(len(crowd), 0, 0, (("yes", crowd),))
+    counts = RsvpCounts(yes_names=crowd)
     text = render.notice_text(meeting(), notice("before:86400"), "ja", counts)
     assert f"保護者{render.MAX_NAMES_SHOWN - 1} ほか5名" in text
     assert f"保護者{render.MAX_NAMES_SHOWN}、" not in text
@@ -65,7 +65,8 @@ def test_milestone_overdue_notice_tells_how_to_stop_it() -> None:
 
 
 def test_rsvp_buttons_fit_callback_data_limit_and_show_counts() -> None:
-    markup = delivery.rsvp_keyboard(10**12 - 1, RsvpCounts(3, 0, 1), "en")
+    counts = RsvpCounts(yes_names=("A", "B", "C"), maybe_names=("D",))
+    markup = delivery.rsvp_keyboard(10**12 - 1, counts, "en")
     (row,) = markup.inline_keyboard
     assert [button.text for button in row] == ["Attending 3", "Can't 0", "Maybe 1"]
     for button in row:
