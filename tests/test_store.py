@@ -357,7 +357,8 @@ def test_shipped_store_follows_the_editorial_rules() -> None:
         "bot",
     }
     for entry in entries:
-        assert 2 <= len(entry.alternates) <= 5, entry.id
+        # Alternates are the ways people ask: enough to cover casual, polite and keyword forms.
+        assert 5 <= len(entry.alternates) <= 12, entry.id
         assert 1 <= len(entry.tags) <= 3 and set(entry.tags) <= browser_tags, entry.id
         # Related questions are shown as buttons, so they must be in the asker's language.
         assert all(by_id[target].lang == entry.lang for target in entry.related), entry.id
@@ -366,12 +367,10 @@ def test_shipped_store_follows_the_editorial_rules() -> None:
     for entry in entries:
         if entry.topic:
             langs_by_topic.setdefault(entry.topic, set()).add(entry.lang)
-    # In the shipped store a topic always means a complete ja/en pair; singles carry no topic.
+    # Every shipped answer exists in both languages: each entry has its ja/en twin.
+    assert all(entry.topic for entry in entries)
     assert all(langs == {"ja", "en"} for langs in langs_by_topic.values())
-    ja_only = [e for e in entries if e.topic is None and e.lang == "ja"]
-    en_only = [e for e in entries if e.topic is None and e.lang == "en"]
     assert len(langs_by_topic) >= 30
-    assert len(ja_only) >= 3 and len(en_only) >= 2
 
 
 @pytest.mark.skipif(not LOCALGOV_STORE.exists(), reason="peer LocalgovFAQ store not present")
