@@ -121,15 +121,26 @@ def stacked_rows(blocks: Sequence[Matrix], dim: int = 0) -> Matrix:
 
 
 def _record(analysis: Analysis) -> list[object]:
-    return [list(analysis.terms), analysis.reading, [list(word) for word in analysis.words]]
+    return [
+        list(analysis.terms),
+        analysis.reading,
+        [list(word) for word in analysis.words],
+        list(analysis.synonyms),
+    ]
 
 
 def _analysis(record: list[object]) -> Analysis:
-    terms, reading, words = record
-    if not (isinstance(terms, list) and isinstance(reading, str) and isinstance(words, list)):
+    terms, reading, words, synonyms = record
+    if not (
+        isinstance(terms, list)
+        and isinstance(reading, str)
+        and isinstance(words, list)
+        and isinstance(synonyms, list)
+    ):
         raise ValueError("malformed analysis record")
     return Analysis(
         tuple(str(term) for term in terms),
         reading,
         tuple((str(surface), str(word_reading)) for surface, word_reading in words),
+        tuple(str(group) for group in synonyms),
     )

@@ -98,12 +98,14 @@ def has_japanese(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Analysis:
-    """Content-word lemmas (for BM25), the hiragana reading (for kana and typo n-grams), and the
-    kanji-bearing content words with their readings (to restore kana-typed queries)."""
+    """Content-word lemmas (for BM25), the hiragana reading (for kana and typo n-grams), the
+    kanji-bearing content words with their readings (to restore kana-typed queries), and the
+    content words' synonym groups (so 会議録 meets 議事録, 助成金 meets 補助金)."""
 
     terms: tuple[str, ...]
     reading: str
     words: tuple[tuple[str, str], ...] = ()
+    synonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ class Analyzer:
         terms: list[str] = []
         reading: list[str] = []
         words: list[tuple[str, str]] = []
+        synonyms: list[str] = []
         for morpheme in self._tokenizer().tokenize(prepared, tokenizer.Tokenizer.SplitMode.C):
             pos = morpheme.part_of_speech()[0]
             surface = morpheme.surface()
@@ -158,10 +161,14 @@ class Analyzer:
             if pos not in _CONTENT_POS:
                 continue
             units = morpheme.split(tokenizer.Tokenizer.SplitMode.A)
+            whole_and_parts = (morpheme, *(units if len(units) > 1 else ()))
             words.extend(
                 (word.surface(), to_hiragana(word.reading_form()))
-                for word in (morpheme, *(units if len(units) > 1 else ()))
+                for word in whole_and_parts
                 if _KANJI.search(word.surface())
+            )
+            synonyms.extend(
+                str(group) for word in whole_and_parts for group in word.synonym_group_ids()
             )
             if surface.isascii():
                 # Sudachi "normalises" English words to katakana (how -> ハウ); keep the word,
@@ -177,7 +184,10 @@ class Analyzer:
                 lemmas.update(unit.normalized_form() for unit in units)
             terms.extend(_term(lemma) for lemma in lemmas if _term(lemma) not in _STOP_LEMMAS)
         return Analysis(
-            tuple(term for term in terms if term), compact("".join(reading)), tuple(words)
+            tuple(term for term in terms if term),
+            compact("".join(reading)),
+            tuple(words),
+            tuple(synonyms),
         )
 
 

@@ -2,11 +2,12 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import faq.match
 from faq.cache import EntryFeatures
-from faq.match import CACHE_FILE, FaqIndex, build_index, match
+from faq.match import CACHE_FILE, SIGNALS, FaqIndex, build_index, fit_answer_map, match
 from faq.store import FaqEntry
 
 
@@ -165,6 +166,36 @@ def test_empty_query_matches_nothing(index: FaqIndex, query: str) -> None:
 def test_empty_store_matches_nothing() -> None:
     result = match(build_index([], None), "議事録", "ja")
     assert result.best is None and result.candidates == []
+
+
+def test_a_synonym_in_the_answer_is_a_signal(index: FaqIndex) -> None:
+    # 会議録 appears nowhere in the store; the minutes answer says 議事録, its synonym.
+    signals, _ = index.signals("会議録の保管場所")
+    column = signals[:, SIGNALS.index("bm25_answer_synonyms")]
+    by_id = dict(zip((e.id for e in index.entries), column.tolist(), strict=True))
+    assert by_id["minutes-ja"] > 0
+    assert by_id["parking-ja"] == 0
+
+
+def test_the_answer_map_carries_questions_towards_their_own_answers() -> None:
+    generator = np.random.default_rng(7)
+    questions = generator.normal(size=(40, 16)).astype(np.float32)
+    rotation, _ = np.linalg.qr(generator.normal(size=(16, 16)))
+    answers = (questions @ rotation).astype(np.float32)
+    mapped = questions @ fit_answer_map(questions, answers)
+
+    def own_answer_cosine(rows: np.ndarray) -> float:
+        cosine = (rows * answers).sum(axis=1)
+        cosine /= np.linalg.norm(rows, axis=1) * np.linalg.norm(answers, axis=1)
+        return float(cosine.mean())
+
+    assert own_answer_cosine(mapped) > 0.95
+    assert own_answer_cosine(questions) < 0.5
+
+
+def test_an_empty_store_maps_queries_unchanged() -> None:
+    empty = np.zeros((0, 8), dtype=np.float32)
+    assert np.allclose(fit_answer_map(empty, empty), np.eye(8))
 
 
 class ExtractionLog:

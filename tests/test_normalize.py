@@ -148,3 +148,22 @@ ROMAJI_VOCABULARY = {collapse_long_vowels(reading): word for reading, word in VO
 )
 def test_restore_romaji_rewrites_known_words_only(text: str, expected: str) -> None:
     assert restore_romaji(text, ROMAJI_VOCABULARY) == expected
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("会議録を見たい", "議事録の共有"),
+        ("助成金を申し込む", "補助金の申請"),
+    ],
+)
+def test_words_of_one_meaning_share_a_synonym_group(one: str, other: str) -> None:
+    analyzer = Analyzer()
+    assert set(analyzer.analyze(one).synonyms) & set(analyzer.analyze(other).synonyms)
+
+
+def test_unrelated_words_share_no_synonym_group() -> None:
+    analyzer = Analyzer()
+    meeting = set(analyzer.analyze("会議録").synonyms)
+    assert meeting
+    assert not meeting & set(analyzer.analyze("補助金").synonyms)
