@@ -145,7 +145,16 @@ CALIBRATION_SLOPE = 2.0
 # the whole query.
 QUERY_TOKEN_BUDGET = 40
 
-CONFIDENT = 0.5  # best is None when the question's answerability is below this
+CONFIDENT = 0.5  # best is None when the answer gate is below this
+# The answer gate: a logistic over the answerability (the larger of the wording confidence and
+# the topic's ranking share, on the logit scale), the share of the query's content words,
+# IDF-weighted, that no entry of the top topic uses (「公民館の休館日は？」 meets the
+# community-centre entry on 公民館, but nothing there says 休館), and log(1 + characters) (a long
+# message leaves more words uncovered without being less answerable). Fitted on the dev split by
+# `python bench/tune.py --gate`: the weights by likelihood of "the top topic is right", then the
+# offset for the most in-scope top-1 plus out-of-scope declined.
+ANSWER_GATE_WEIGHTS = (0.89, -4.18, 1.20)
+ANSWER_GATE_OFFSET = -1.66
 # A topic holding this share of the ranking softmax is answerable however it is worded. Chosen on
 # the dev split: the highest in-scope top-1 that still declines >= 0.90 of out-of-scope queries.
 RANK_SHARE_CONFIDENT = 0.7
@@ -165,12 +174,37 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class AnswerEvidence:
+    """What the answer gate weighs for the top topic."""
+
+    answerability: float  # 0..1: the wording confidence or the topic's ranking share
+    uncovered: float | None  # IDF share of the query's content words the topic never uses
+    characters: int  # the query's length without spaces and punctuation
+
+    def features(self) -> tuple[float, float, float]:
+        clipped = min(max(self.answerability, 1e-4), 1 - 1e-4)
+        return (
+            math.log(clipped / (1 - clipped)),
+            self.uncovered or 0.0,
+            math.log1p(self.characters),
+        )
+
+    def gate(self) -> float:
+        if self.uncovered is None:  # across languages the answerability is all there is
+            return self.answerability
+        weighted = zip(ANSWER_GATE_WEIGHTS, self.features(), strict=True)
+        logit = ANSWER_GATE_OFFSET + sum(weight * value for weight, value in weighted)
+        return 1.0 / (1.0 + math.exp(-logit))
+
+
+@dataclass(frozen=True)
 class MatchResult:
     query: str
     best: FaqEntry | None
-    score: float
+    score: float  # the answer gate: best is None below CONFIDENT
     candidates: list[Candidate]
     close_call: bool
+    evidence: AnswerEvidence | None = None
 
 
 class _Postings:
@@ -449,6 +483,20 @@ class FaqIndex:
         self._topic_rows = {
             topic: np.array(rows, dtype=np.int64) for topic, rows in rows_by_topic.items()
         }
+        entry_terms = [
+            frozenset(term for part in (*f.variants, f.answer, f.tags) for term in part.terms)
+            for f in features
+        ]
+        self._topic_terms = {
+            topic: frozenset().union(*(entry_terms[row] for row in rows))
+            for topic, rows in rows_by_topic.items()
+        }
+        frequency = Counter(term for terms in entry_terms for term in terms)
+        size = len(entries)
+        self._term_idf = {
+            term: math.log(1 + size / (count + 0.5)) for term, count in frequency.items()
+        }
+        self._unseen_term_idf = math.log(1 + size / 0.5)
 
     def twin(self, topic: str, lang: str) -> FaqEntry | None:
         return self._twins.get((topic, lang))
@@ -473,6 +521,21 @@ class FaqIndex:
             romaji_restored, self._vocabulary, _ANALYZER.morphemes(romaji_restored)
         )
         return plain, cleaned
+
+    def uncovered_share(self, query: str, topic: str) -> float | None:
+        """The IDF-weighted share of the query's content words that no entry on ``topic`` uses;
+        None when the topic has no entry in the query's language (words cannot be compared)."""
+        cleaned = self._cleaned(query)[1]
+        language = "ja" if has_japanese(cleaned) else "en"
+        if not (self._languages[self.topic_rows(topic)] == language).any():
+            return None
+        terms = set(_ANALYZER.analyze(cleaned).terms)
+        weights = {term: self._term_idf.get(term, self._unseen_term_idf) for term in terms}
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0
+        known = self._topic_terms.get(topic, frozenset())
+        return sum(weight for term, weight in weights.items() if term not in known) / total
 
     def signals(self, query: str) -> tuple[Matrix, npt.NDArray[np.bool_]]:
         """Each of SIGNALS per entry (0..1, entries x signals), and which entries share the
@@ -644,11 +707,16 @@ def match(index: FaqIndex, query: str, lang: str | None = None, limit: int = 5) 
                 break
     candidates = list(by_topic.values())
     top = candidates[0]
-    answerable = max(float(confidences.max()), _share_confidence(ranking, index, top.entry))
+    evidence = AnswerEvidence(
+        max(float(confidences.max()), _share_confidence(ranking, index, top.entry)),
+        index.uncovered_share(query, top.entry.topic_key),
+        len(compact(query)),
+    )
     close_call = (
         len(candidates) > 1
         and candidates[1].score >= CONFIDENT
         and abs(top.score - candidates[1].score) < CLOSE_MARGIN
     )
-    best = top.entry if answerable >= CONFIDENT else None
-    return MatchResult(query, best, answerable, candidates, close_call)
+    gate = evidence.gate()
+    best = top.entry if gate >= CONFIDENT else None
+    return MatchResult(query, best, gate, candidates, close_call, evidence)

@@ -7,8 +7,18 @@ import pytest
 
 import faq.match
 from faq.cache import EntryFeatures
-from faq.match import CACHE_FILE, SIGNALS, FaqIndex, build_index, fit_answer_map, match
-from faq.store import FaqEntry
+from faq.match import (
+    CACHE_FILE,
+    SIGNALS,
+    AnswerEvidence,
+    FaqIndex,
+    build_index,
+    fit_answer_map,
+    match,
+)
+from faq.store import FaqEntry, load_store
+
+SHIPPED_STORE = Path(__file__).resolve().parent.parent / "faq" / "data" / "store.yaml"
 
 
 def entry(
@@ -196,6 +206,43 @@ def test_the_answer_map_carries_questions_towards_their_own_answers() -> None:
 def test_an_empty_store_maps_queries_unchanged() -> None:
     empty = np.zeros((0, 8), dtype=np.float32)
     assert np.allclose(fit_answer_map(empty, empty), np.eye(8))
+
+
+def test_the_gate_falls_as_more_of_the_question_goes_unmentioned() -> None:
+    gates = [AnswerEvidence(0.6, uncovered, 12).gate() for uncovered in (0.0, 0.4, 0.8)]
+    assert gates[0] > gates[1] > gates[2]
+    assert gates[0] > 0.5 > gates[2]
+
+
+def test_across_languages_the_gate_is_the_answerability() -> None:
+    assert AnswerEvidence(0.62, None, 30).gate() == 0.62
+
+
+def test_uncovered_share_counts_words_the_topic_never_uses(index: FaqIndex) -> None:
+    assert index.uncovered_share("駐車場はありますか", "parking-ja") == 0.0
+    assert 0.3 < (index.uncovered_share("駐車場の料金はいくら", "parking-ja") or 0) < 1.0
+    assert index.uncovered_share("Is there parking?", "parking-ja") is None
+
+
+@pytest.fixture(scope="module")
+def shipped_index() -> FaqIndex:
+    return build_index(load_store(SHIPPED_STORE), None)
+
+
+@pytest.mark.parametrize(
+    "query", ["公民館の駐車場は何台とめられますか", "公民館のWi-Fiのパスワードを教えて"]
+)
+def test_a_question_on_what_the_topic_never_mentions_is_declined(
+    shipped_index: FaqIndex, query: str
+) -> None:
+    result = match(shipped_index, query)
+    assert result.candidates[0].entry.topic == "role-kominkan"  # ranked, yet not an answer
+    assert result.best is None
+
+
+def test_the_topic_asked_in_its_own_words_is_answered(shipped_index: FaqIndex) -> None:
+    result = match(shipped_index, "議事録は誰が書くの？")
+    assert result.best is not None and result.best.id == "minutes-author-ja"
 
 
 class ExtractionLog:
