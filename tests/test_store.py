@@ -371,6 +371,13 @@ def test_shipped_store_follows_the_editorial_rules() -> None:
     assert all(entry.topic for entry in entries)
     assert all(langs == {"ja", "en"} for langs in langs_by_topic.values())
     assert len(langs_by_topic) >= 30
+    # A Japanese and an English reader are offered the same related topics.
+    twin = {(entry.topic, entry.lang): entry for entry in entries}
+    for entry in entries:
+        other = twin[(entry.topic, "en" if entry.lang == "ja" else "ja")]
+        assert {by_id[target].topic for target in entry.related} == {
+            by_id[target].topic for target in other.related
+        }, entry.id
 
 
 @pytest.mark.skipif(not LOCALGOV_STORE.exists(), reason="peer LocalgovFAQ store not present")
