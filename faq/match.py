@@ -18,8 +18,9 @@ are rewritten in their written form ("ぎじろく" -> "議事録"). Signals per
 Two weighted sums use them. The ranking sum orders the entries. The confidence sum, through a
 logistic function, says how closely an entry's wording meets the question. They differ because
 what ranks near neighbours best (meaning) is not what best separates answerable questions from
-the rest (close wording). The store answers a question when some entry is confident, or when the
-ranking gives one topic most of a softmax over all entries.
+the rest (close wording). A question is answerable as far as some entry is confident or the
+ranking gives one topic most of a softmax over all entries; the answer gate then weighs that
+against how much of the question the top topic never mentions, and answers or declines.
 """
 
 from __future__ import annotations
@@ -153,8 +154,8 @@ CONFIDENT = 0.5  # best is None when the answer gate is below this
 # message leaves more words uncovered without being less answerable). Fitted on the dev split by
 # `python bench/tune.py --gate`: the weights by likelihood of "the top topic is right", then the
 # offset for the most in-scope top-1 plus out-of-scope declined.
-ANSWER_GATE_WEIGHTS = (0.89, -4.18, 1.20)
-ANSWER_GATE_OFFSET = -1.66
+ANSWER_GATE_WEIGHTS = (0.89, -4.18, 1.21)
+ANSWER_GATE_OFFSET = -1.68
 # A topic holding this share of the ranking softmax is answerable however it is worded. Chosen on
 # the dev split: the highest in-scope top-1 that still declines >= 0.90 of out-of-scope queries.
 RANK_SHARE_CONFIDENT = 0.7
