@@ -1,4 +1,4 @@
-"""Command line for the FAQ store and matcher: ask, match (JSON lines), check, export."""
+"""Command line for the FAQ store and matcher: ask, match (JSON lines), check, export, index."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from faq.cache import default_cache_dir
-from faq.match import FaqIndex, MatchResult, build_index, match
+from faq.match import CACHE_FILE, FaqIndex, MatchResult, build_index, match
 from faq.store import FaqEntry, StoreError, load_store
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     export = commands.add_parser("export", help="print the store as JSON lines")
     export.add_argument("--store", type=Path)
+    index = commands.add_parser("index", help="build a store's index cache ahead of use")
+    index.add_argument("--store", type=Path)
+    index.add_argument("--cache-dir", type=Path, help="default: RENKEI_CACHE_DIR or .cache/faq")
     return parser
 
 
@@ -131,6 +134,13 @@ def _export(store: Path | None) -> None:
         print(json.dumps(record, ensure_ascii=False))
 
 
+def _build_cache(store: Path | None, cache_dir: Path | None) -> None:
+    directory = cache_dir or default_cache_dir()
+    entries = _load(_store_path(store))
+    build_index(entries, directory)
+    print(f"indexed {len(entries)} entries into {directory / CACHE_FILE}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -141,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _match_stream(arguments.store)
         elif arguments.command == "check":
             return _check(arguments.file)
+        elif arguments.command == "index":
+            _build_cache(arguments.store, arguments.cache_dir)
         else:
             _export(arguments.store)
     except _UsageError as error:

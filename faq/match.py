@@ -76,6 +76,10 @@ USE_DIM = 512
 # Bump when feature extraction changes, so stale caches are not reused.
 FEATURE_VERSION = 5
 CACHE_FILE = f"features-e5small-use-v{FEATURE_VERSION}.npz"
+# The shipped store's features, committed beside it, so a fresh clone answers its first question
+# in a second instead of embedding about a thousand texts first. Rebuilt by
+# `python -m faq index --cache-dir faq/data` after the store or the features change.
+SEED_CACHE = Path(__file__).resolve().parent / "data" / CACHE_FILE
 
 # Answers are embedded from their opening: e5-small cost grows with length, and the opening
 # states what the entry is about.
@@ -675,18 +679,27 @@ def _rescale(cosines: Vector) -> Vector:
 
 
 def build_index(entries: Sequence[FaqEntry], cache_dir: Path | None = None) -> FaqIndex:
-    """Analyse and embed the entries, reusing cached features for unchanged entries."""
+    """Analyse and embed the entries, reusing cached features for unchanged entries.
+
+    With a cache directory, entries missing from its cache are looked up in the shipped store's
+    seed cache before being computed, and the directory's cache is rewritten to hold exactly
+    these entries."""
     hashes = [content_hash(entry) for entry in entries]
     cache_path = cache_dir / CACHE_FILE if cache_dir is not None else None
-    cached = load_features(cache_path) if cache_path is not None else {}
+    on_disk = load_features(cache_path) if cache_path is not None else {}
+    cached = dict(on_disk)
     missing = [i for i, h in enumerate(hashes) if h not in cached]
+    if missing and cache_path is not None and cache_path != SEED_CACHE and SEED_CACHE.exists():
+        seeded = load_features(SEED_CACHE)
+        cached.update((hashes[i], seeded[hashes[i]]) for i in missing if hashes[i] in seeded)
+        missing = [i for i in missing if hashes[i] not in cached]
     if missing:
         logger.info("indexing %d of %d FAQ entries", len(missing), len(entries))
         fresh = _extract([entries[i] for i in missing])
         for position, features in zip(missing, fresh, strict=True):
             cached[hashes[position]] = features
     ordered = [cached[h] for h in hashes]
-    if cache_path is not None and (missing or len(cached) != len(set(hashes))):
+    if cache_path is not None and set(on_disk) != set(hashes):
         save_features(cache_path, dict(zip(hashes, ordered, strict=True)))
     return FaqIndex(entries, ordered)
 

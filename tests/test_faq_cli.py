@@ -116,3 +116,11 @@ def test_bad_usage_is_one_line_and_status_2(tmp_path: Path, arguments: list[str]
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+def test_index_builds_the_cache_ahead_of_use(store: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "prebuilt"
+    done = run(["index", "--store", str(store), "--cache-dir", str(cache_dir)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "indexed 2 entries" in done.stdout
+    assert list(cache_dir.glob("features-*.npz"))

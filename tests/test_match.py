@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 import faq.match
-from faq.cache import EntryFeatures
+from faq.cache import EntryFeatures, load_features
 from faq.match import (
     CACHE_FILE,
+    SEED_CACHE,
     SIGNALS,
     AnswerEvidence,
     FaqIndex,
@@ -16,7 +17,7 @@ from faq.match import (
     fit_answer_map,
     match,
 )
-from faq.store import FaqEntry, load_store
+from faq.store import FaqEntry, content_hash, load_store
 
 SHIPPED_STORE = Path(__file__).resolve().parent.parent / "faq" / "data" / "store.yaml"
 
@@ -286,6 +287,26 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert log.batches == [[e.id for e in STORE]]
     build_index(STORE, tmp_path)
     assert len(log.batches) == 1  # the rebuilt cache was written back
+
+
+def test_the_seed_cache_holds_every_shipped_entry() -> None:
+    seeded = load_features(SEED_CACHE)
+    assert {content_hash(entry) for entry in load_store(SHIPPED_STORE)} == set(seeded)
+    # One seed, for the current features: an older one would be dead weight in the repository.
+    assert [path.name for path in SEED_CACHE.parent.glob("features-*.npz")] == [CACHE_FILE]
+
+
+def test_a_new_cache_starts_from_the_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = load_store(SHIPPED_STORE)
+    edited = [*entries[:-1], entry("parking-ja", "ja", "駐車場は使えますか？", "使えません。")]
+    log = ExtractionLog(monkeypatch)
+    index = build_index(edited, tmp_path)
+    assert log.batches == [["parking-ja"]]  # only the entry the seed does not know
+    assert (tmp_path / CACHE_FILE).exists()
+    build_index(edited, tmp_path)
+    assert len(log.batches) == 1
+    result = match(index, "議事録は誰が書くの？")
+    assert result.best is not None and result.best.id == "minutes-author-ja"
 
 
 def test_concurrent_matches_agree_with_sequential_ones(index: FaqIndex) -> None:
