@@ -145,8 +145,8 @@ def fit_gate(items: list[dict[str, Any]], entries: list[FaqEntry]) -> None:
     shift = max(shifts, key=lambda value: (round(balance(value), 9), -value))
     answerability, uncovered, length = weights[:3]
     print(f"{len(target)} dev queries; in-scope top-1 + declined {balance(shift):.3f}")
-    print(f"ANSWER_GATE_WEIGHTS = ({answerability:.2f}, {uncovered:.2f}, {length:.2f})")
-    print(f"ANSWER_GATE_OFFSET = {weights[3] + shift:.2f}")
+    print(f"ANSWER_GATE_WEIGHTS = ({answerability:.3f}, {uncovered:.3f}, {length:.3f})")
+    print(f"ANSWER_GATE_OFFSET = {weights[3] + shift:.3f}")
 
 
 def main() -> None:

@@ -225,6 +225,12 @@ def test_uncovered_share_counts_words_the_topic_never_uses(index: FaqIndex) -> N
     assert index.uncovered_share("Is there parking?", "parking-ja") is None
 
 
+def test_stray_kana_fragments_do_not_count_as_unmentioned_words(index: FaqIndex) -> None:
+    # Sudachi cuts kana-typed words into fragments no entry uses (こーでぃねーたー -> こう ...).
+    assert index.uncovered_share("駐車場 こう", "parking-ja") == 0.0
+    assert (index.uncovered_share("駐車場 料金", "parking-ja") or 0) > 0
+
+
 @pytest.fixture(scope="module")
 def shipped_index() -> FaqIndex:
     return build_index(load_store(SHIPPED_STORE), None)
