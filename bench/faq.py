@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from faq.match import FaqIndex, build_index, match  # noqa: E402
-from faq.normalize import has_japanese  # noqa: E402
+from faq.normalize import text_language  # noqa: E402
 from faq.store import FaqEntry, load_store  # noqa: E402
 
 STORE = ROOT / "faq" / "data" / "store.yaml"
@@ -114,7 +114,7 @@ def cross_language(entries: list[FaqEntry], cache_dir: Path) -> None:
         answered, ranked_first = [], []
         for item in labelled:
             expected = set(item["expect"]) & wanted
-            if not expected or ("ja" if has_japanese(item["q"]) else "en") != query_lang:
+            if not expected or text_language(item["q"]) != query_lang:
                 continue
             result = match(index, item["q"], query_lang)
             answered.append(result.best is not None and result.best.id in expected)

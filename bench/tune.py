@@ -73,7 +73,7 @@ def problem(
     features = np.zeros((len(queries), len(entries), WIDTH), dtype=np.float32)
     relevant = np.zeros((len(queries), len(entries)), dtype=bool)
     for row, item in enumerate(queries):
-        signals, same_language = index.signals(item["q"])
+        signals, same_language = index.signals(index.read(item["q"]))
         features[row, :, : len(SIGNALS)] = signals * same_language[:, None]
         across = ~same_language
         features[row, :, len(SIGNALS) : -1] = signals[:, CROSS_LANGUAGE_SIGNALS] * across[:, None]

@@ -52,13 +52,14 @@ from faq.cache import (
 from faq.normalize import (
     MAX_RESTORED_READING,
     MIN_RESTORED_READING,
+    Analysis,
     Analyzer,
     collapse_long_vowels,
     compact,
-    has_japanese,
     restore_kanji,
     restore_romaji,
     strip_filler,
+    text_language,
 )
 from faq.store import LANGUAGES, FaqEntry, content_hash
 
@@ -180,6 +181,17 @@ GRAM_SIZES = (2, 3)
 class Candidate:
     entry: FaqEntry
     score: float
+
+
+@dataclass(frozen=True)
+class QueryReading:
+    """A question read once for every signal and the answer gate."""
+
+    plain: str  # without greetings and framing
+    cleaned: str  # plain, with kana and romaji spellings of store words restored
+    analysis: Analysis  # of cleaned
+    language: str  # of cleaned
+    characters: int  # of the raw question, without spaces and punctuation
 
 
 @dataclass(frozen=True)
@@ -520,8 +532,8 @@ class FaqIndex:
         result: Vector = np.maximum.reduceat(variant_scores, self._variant_starts)
         return result
 
-    def _cleaned(self, query: str) -> tuple[str, str]:
-        """The query without framing, and that with store words' kana and romaji restored."""
+    def read(self, query: str) -> QueryReading:
+        """Clean and analyse ``query`` against this store's vocabulary."""
         # NFKC first: half-width katakana must become kana before kana words are restored.
         # Romaji spellings of store words ("gijiroku") become the written form too.
         plain = strip_filler(unicodedata.normalize("NFKC", query))
@@ -529,18 +541,22 @@ class FaqIndex:
         cleaned = restore_kanji(
             romaji_restored, self._vocabulary, _ANALYZER.morphemes(romaji_restored)
         )
-        return plain, cleaned
+        return QueryReading(
+            plain,
+            cleaned,
+            _ANALYZER.analyze(cleaned),
+            text_language(cleaned),
+            len(compact(query)),
+        )
 
-    def uncovered_share(self, query: str, topic: str) -> float | None:
+    def uncovered_share(self, query: QueryReading, topic: str) -> float | None:
         """The IDF-weighted share of the query's content words that no entry on ``topic`` uses;
         None when the topic has no entry in the query's language (words cannot be compared)."""
-        cleaned = self._cleaned(query)[1]
-        language = "ja" if has_japanese(cleaned) else "en"
-        if not (self._languages[self.topic_rows(topic)] == language).any():
+        if not (self._languages[self.topic_rows(topic)] == query.language).any():
             return None
         terms = {
             term
-            for term in _ANALYZER.analyze(cleaned).terms
+            for term in query.analysis.terms
             if term in self._term_idf or not _KANA_FRAGMENT.fullmatch(term)
         }
         weights = {term: self._term_idf.get(term, self._unseen_term_idf) for term in terms}
@@ -550,14 +566,12 @@ class FaqIndex:
         known = self._topic_terms.get(topic, frozenset())
         return sum(weight for term, weight in weights.items() if term not in known) / total
 
-    def signals(self, query: str) -> tuple[Matrix, npt.NDArray[np.bool_]]:
+    def signals(self, query: QueryReading) -> tuple[Matrix, npt.NDArray[np.bool_]]:
         """Each of SIGNALS per entry (0..1, entries x signals), and which entries share the
         query's language (exposed for benchmarks and tuning)."""
-        plain, cleaned = self._cleaned(query)
-        analysis = _ANALYZER.analyze(cleaned)
+        analysis, cleaned, language = query.analysis, query.cleaned, query.language
         raw = _EMBEDDER.queries([_EMBEDDER.tail_within_budget(cleaned, QUERY_TOKEN_BUDGET)])
-        use_query = _USE.embed([plain])[0]
-        language = "ja" if has_japanese(cleaned) else "en"
+        use_query = _USE.embed([query.plain])[0]
         for_questions = _centred(raw, [self._centres[language]])[0]
         for_answers = _centred(raw, [self._answer_centres[language]])[0]
         columns = (
@@ -574,7 +588,7 @@ class FaqIndex:
         )
         return np.stack(columns, axis=1), self._languages == language
 
-    def scores(self, query: str) -> tuple[Vector, Vector]:
+    def scores(self, query: QueryReading) -> tuple[Vector, Vector]:
         """Per entry: the ranking score and the confidence (0..1) that it answers ``query``."""
         signals, same_language = self.signals(query)
         ranking = _fused(
@@ -593,7 +607,7 @@ class FaqIndex:
             CROSS_LANGUAGE_WEIGHTS,
             CROSS_LANGUAGE_OFFSET,
         )
-        judged += LENGTH_CREDIT * math.log1p(len(compact(query)))
+        judged += LENGTH_CREDIT * math.log1p(query.characters)
         confidence: Vector = (
             1.0 / (1.0 + np.exp(-CALIBRATION_SLOPE * (judged - CALIBRATION_CENTRE)))
         ).astype(np.float32)
@@ -716,8 +730,9 @@ def match(index: FaqIndex, query: str, lang: str | None = None, limit: int = 5) 
     """Rank topics for ``query``; ``best`` is None unless the top topic is confident."""
     if not index.entries or not compact(query):
         return MatchResult(query, None, 0.0, [], False)
-    ranking, confidences = index.scores(query)
-    preferred = lang or ("ja" if has_japanese(query) else "en")
+    reading = index.read(query)
+    ranking, confidences = index.scores(reading)
+    preferred = lang or text_language(query)
     by_topic: dict[str, Candidate] = {}
     for position in np.argsort(-ranking, kind="stable"):
         entry = index.entries[int(position)]
@@ -731,8 +746,8 @@ def match(index: FaqIndex, query: str, lang: str | None = None, limit: int = 5) 
     top = candidates[0]
     evidence = AnswerEvidence(
         max(float(confidences.max()), _share_confidence(ranking, index, top.entry)),
-        index.uncovered_share(query, top.entry.topic_key),
-        len(compact(query)),
+        index.uncovered_share(reading, top.entry.topic_key),
+        reading.characters,
     )
     close_call = (
         len(candidates) > 1

@@ -96,6 +96,11 @@ def has_japanese(text: str) -> bool:
     return _JAPANESE_SCRIPT.search(text) is not None
 
 
+def text_language(text: str) -> str:
+    """ "ja" for text with any Japanese script, else "en"."""
+    return "ja" if has_japanese(text) else "en"
+
+
 @dataclass(frozen=True)
 class Analysis:
     """Content-word lemmas (for BM25), the hiragana reading (for kana and typo n-grams), the

@@ -181,7 +181,7 @@ def test_empty_store_matches_nothing() -> None:
 
 def test_a_synonym_in_the_answer_is_a_signal(index: FaqIndex) -> None:
     # 会議録 appears nowhere in the store; the minutes answer says 議事録, its synonym.
-    signals, _ = index.signals("会議録の保管場所")
+    signals, _ = index.signals(index.read("会議録の保管場所"))
     column = signals[:, SIGNALS.index("bm25_answer_synonyms")]
     by_id = dict(zip((e.id for e in index.entries), column.tolist(), strict=True))
     assert by_id["minutes-ja"] > 0
@@ -220,15 +220,17 @@ def test_across_languages_the_gate_is_the_answerability() -> None:
 
 
 def test_uncovered_share_counts_words_the_topic_never_uses(index: FaqIndex) -> None:
-    assert index.uncovered_share("駐車場はありますか", "parking-ja") == 0.0
-    assert 0.3 < (index.uncovered_share("駐車場の料金はいくら", "parking-ja") or 0) < 1.0
-    assert index.uncovered_share("Is there parking?", "parking-ja") is None
+    assert index.uncovered_share(index.read("駐車場はありますか"), "parking-ja") == 0.0
+    assert (
+        0.3 < (index.uncovered_share(index.read("駐車場の料金はいくら"), "parking-ja") or 0) < 1.0
+    )
+    assert index.uncovered_share(index.read("Is there parking?"), "parking-ja") is None
 
 
 def test_stray_kana_fragments_do_not_count_as_unmentioned_words(index: FaqIndex) -> None:
     # Sudachi cuts kana-typed words into fragments no entry uses (こーでぃねーたー -> こう ...).
-    assert index.uncovered_share("駐車場 こう", "parking-ja") == 0.0
-    assert (index.uncovered_share("駐車場 料金", "parking-ja") or 0) > 0
+    assert index.uncovered_share(index.read("駐車場 こう"), "parking-ja") == 0.0
+    assert (index.uncovered_share(index.read("駐車場 料金"), "parking-ja") or 0) > 0
 
 
 @pytest.fixture(scope="module")
