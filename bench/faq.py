@@ -36,6 +36,7 @@ from faq.store import FaqEntry, load_store  # noqa: E402
 
 STORE = ROOT / "faq" / "data" / "store.yaml"
 QUERIES = ROOT / "bench" / "data" / "faq_queries.yaml"
+Labelled = list[dict[str, Any]]  # the queries file: q, expect, kind, split
 SHIPPED_CACHE = Path(tempfile.gettempdir()) / "renkei-faq-bench" / "shipped"
 TARGET_IN_SCOPE = 0.90
 TARGET_DECLINED = 0.85
@@ -66,8 +67,7 @@ def timed_matches(index: FaqIndex, queries: Sequence[str]) -> tuple[list[Any], l
     return results, latencies
 
 
-def quality(entries: list[FaqEntry], cache_dir: Path) -> None:
-    labelled: list[dict[str, Any]] = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+def quality(entries: list[FaqEntry], labelled: Labelled, cache_dir: Path) -> None:
     index = build_index(entries, cache_dir)
     match(index, "warm-up")
     results, latencies = timed_matches(index, [item["q"] for item in labelled])
@@ -102,10 +102,9 @@ def quality(entries: list[FaqEntry], cache_dir: Path) -> None:
     )
 
 
-def cross_language(entries: list[FaqEntry], cache_dir: Path) -> None:
+def cross_language(entries: list[FaqEntry], labelled: Labelled, cache_dir: Path) -> None:
     """Each in-scope query against only the other language's entries: every topic has twins in
     the shipped store, but a user's store may be written in one language."""
-    labelled: list[dict[str, Any]] = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
     print("Cross-language (each in-scope query against the other language's half of the store):")
     for query_lang, store_lang in (("en", "ja"), ("ja", "en")):
         half = [entry for entry in entries if entry.lang == store_lang]
@@ -152,8 +151,7 @@ def synthetic_store(entries: Sequence[FaqEntry], size: int) -> list[FaqEntry]:
     return made
 
 
-def scale(entries: list[FaqEntry], size: int) -> None:
-    labelled: list[dict[str, Any]] = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+def scale(entries: list[FaqEntry], labelled: Labelled, size: int) -> None:
     store = synthetic_store(entries, size)
     # A fresh cache every run: the build must be cold, and parallel runs must not share it.
     with tempfile.TemporaryDirectory(prefix=f"renkei-synthetic-{size}-") as cache_dir:
@@ -184,10 +182,11 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     entries = load_store(STORE)
-    quality(entries, arguments.cache_dir)
-    cross_language(entries, arguments.cache_dir)
+    labelled: Labelled = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    quality(entries, labelled, arguments.cache_dir)
+    cross_language(entries, labelled, arguments.cache_dir)
     for size in (int(s) for s in arguments.scale.split(",") if s.strip()):
-        scale(entries, size)
+        scale(entries, labelled, size)
 
 
 if __name__ == "__main__":
