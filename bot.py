@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
-from config import ConfigError, Settings, load_settings
+from config import TELEGRAM_API, ConfigError, Settings, load_settings
 from db.session import create_engine, create_sessionmaker, migrate
 from handlers import FEATURES
 from handlers.common import ENGINE, SESSIONMAKER, SETTINGS, RedactToken
@@ -87,6 +87,17 @@ class SkipRejectedTokenTrace(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
 
 
+class SkipNonJsonReplyTrace(logging.Filter):
+    """Keep PTB's line about a reply that is not JSON, without the decoder's traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        decoding = record.exc_info and isinstance(record.exc_info[1], ValueError)
+        if decoding and record.name.startswith("telegram.request"):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(token: str) -> None:
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
@@ -98,6 +109,7 @@ def configure_logging(token: str) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
         handler.addFilter(SkipRejectedTokenTrace())
+        handler.addFilter(SkipNonJsonReplyTrace())
 
 
 def main() -> None:
@@ -109,15 +121,34 @@ def main() -> None:
     configure_logging(settings.token)
     try:
         build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
-    except InvalidToken:
+    except InvalidToken as exc:
         # PTB's own message quotes the token; say what to do instead.
-        print(
-            "renkei: Telegram rejected TELEGRAM_BOT_TOKEN. Check it with @BotFather (/mybots ->"
-            " API Token) and set it again in the environment or .env, e.g."
-            " TELEGRAM_BOT_TOKEN=123456789:AA...",
-            file=sys.stderr,
-        )
+        print(f"renkei: {rejection_advice(settings.api_base_url, exc)}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def rejection_advice(api_base_url: str, exc: InvalidToken) -> str:
+    """Say which setting to check when the Bot API answered 401 or 404 at start-up."""
+    # The Bot API always answers in JSON. PTB chains its failure to parse any other reply under
+    # the InvalidToken: such a 404 came from some other server (a base URL with a stray path, a
+    # proxy), and the token was never judged.
+    causes: list[BaseException] = []
+    cause = exc.__cause__
+    while cause is not None:
+        causes.append(cause)
+        cause = cause.__cause__
+    if any(not isinstance(cause, InvalidToken) for cause in causes):
+        return (
+            f"the server at TELEGRAM_API_BASE_URL={api_base_url} does not answer like a Bot API"
+            f" server. Set it to the server's root, without /bot or the token (e.g."
+            f" {TELEGRAM_API}), or leave it unset for Telegram's own."
+        )
+    server = "" if api_base_url == TELEGRAM_API else f" (Bot API server {api_base_url})"
+    return (
+        f"Telegram rejected TELEGRAM_BOT_TOKEN{server}. Check it with @BotFather (/mybots ->"
+        " API Token) and set it again in the environment or .env, e.g."
+        " TELEGRAM_BOT_TOKEN=123456789:AA..."
+    )
 
 
 if __name__ == "__main__":
