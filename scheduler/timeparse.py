@@ -48,6 +48,9 @@ Conventions (documented here because users and tests rely on them):
   ``coffee morning``, ``night shift at 10pm``, ``7am morning check``, ``朝の会``, ``お昼当番``, and
   ``at 17:00 send daily report`` is a one-off. Such a word still sets the hour of a date given
   elsewhere (``team lunch tomorrow`` is at 12:00) but is never a time by itself.
+- Times typed in kana without converting (``あした 9じはん``, ``ごご3じ``, ``30ぷんご``,
+  ``らいしゅうのかようび``) read as their written forms; a particle standing alone between parts
+  of the time (``明日 の 9時 資料印刷``) is not part of the title.
 - Bare meal words (lunch, breakfast, dinner) are events, not times, unless tied to the time
   (``at lunch``, ``Friday lunch``, ``dinner at 7``); ``before lunch`` / ``after lunch`` are 11:00
   / 13:00 like 昼前 / 昼過ぎ. Japanese お昼 / 昼 alone stay a time (12:00).
@@ -113,6 +116,35 @@ _KANJI_NUMBER = re.compile(
     r"(?=\s*(?:時|分|日(?!中)|月|年|週|秒|ヶ月|か月|カ月|ヵ月|ケ月|箇月))"
     r"|(?<=第)[一二三四五]"
 )
+# Times typed in kana without converting (あした 9じはん, ごご3じ, らいしゅうのかようび) read as
+# their written forms: units only right after a number and day parts only before one (じ and あさ
+# are everywhere in Japanese), other words only whole (にちよう without び is also 日用).
+_KANA_UNITS = {
+    "じかんご": "時間後", "ふんご": "分後", "ぷんご": "分後", "にちご": "日後",
+    "じかん": "時間", "じはん": "時半", "じ": "時", "ふん": "分", "ぷん": "分",
+}  # fmt: skip
+_KANA_BEFORE_NUMBER = {
+    "ごご": "午後", "ごぜん": "午前", "あさ": "朝", "よる": "夜", "ゆうがた": "夕方", "だい": "第",
+}  # fmt: skip
+_KANA_WORDS = {
+    "ほんじつ": "本日", "さらいしゅう": "再来週", "らいしゅう": "来週", "こんしゅう": "今週",
+    "まいしゅう": "毎週", "らいげつ": "来月", "こんげつ": "今月", "まいつき": "毎月",
+    "まいにち": "毎日", "まいあさ": "毎朝", "へいじつ": "平日",
+    "げつようび": "月曜日", "かようび": "火曜日", "すいようび": "水曜日", "もくようび": "木曜日",
+    "きんようび": "金曜日", "どようび": "土曜日", "にちようび": "日曜日",
+}  # fmt: skip
+_KANA_TIME_WORDS = _KANA_UNITS | _KANA_BEFORE_NUMBER | _KANA_WORDS
+
+
+def _alternatives(words: dict[str, str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_KANA_TIME_WORD = re.compile(
+    rf"(?<=\d)\s?(?:{_alternatives(_KANA_UNITS)})(?![ゃゅょ])"
+    rf"|(?:{_alternatives(_KANA_BEFORE_NUMBER)})(?=\s?\d)"
+    rf"|(?:(?<![ぁ-ゖ])|(?<=の))(?:{_alternatives(_KANA_WORDS)})"
+)
 _EN_UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -138,16 +170,20 @@ _ORDINAL_CONTEXT = re.compile(rf"(?:\b{_MONTH_WORD}\.?|\bthe)\s*$")
 
 @dataclass
 class _Text:
-    """Normalised text plus, for each of its characters, the index of its source character."""
+    """Normalised text plus, for each of its characters, the first and last index of the source
+    characters it came from (a replaced word: all of its source, so 「だい2」 -> 「第2」 still
+    cuts だい out of the title)."""
 
     value: str
     origin: list[int]
+    origin_last: list[int]
 
     def substitute(
         self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str | None]
     ) -> _Text:
         parts: list[str] = []
         origin: list[int] = []
+        origin_last: list[int] = []
         position = 0
         for match in pattern.finditer(self.value):
             new = replace(match)
@@ -155,13 +191,15 @@ class _Text:
                 continue
             parts.append(self.value[position : match.start()])
             origin.extend(self.origin[position : match.start()])
+            origin_last.extend(self.origin_last[position : match.start()])
             parts.append(new)
-            first, last = self.origin[match.start()], self.origin[match.end() - 1]
-            origin.extend([first] * (len(new) - 1) + [last])
+            origin.extend([self.origin[match.start()]] * len(new))
+            origin_last.extend([self.origin_last[match.end() - 1]] * len(new))
             position = match.end()
         parts.append(self.value[position:])
         origin.extend(self.origin[position:])
-        return _Text("".join(parts), origin)
+        origin_last.extend(self.origin_last[position:])
+        return _Text("".join(parts), origin, origin_last)
 
 
 def _kanji_value(numeral: str) -> int:
@@ -225,7 +263,8 @@ def _normalise(text: str) -> _Text:
         for folded in unicodedata.normalize("NFKC", char).lower():
             chars.append("~" if folded in "〜～" else folded)
             origin.append(index)
-    normal = _Text("".join(chars), origin)
+    normal = _Text("".join(chars), origin, list(origin))
+    normal = normal.substitute(_KANA_TIME_WORD, lambda m: _KANA_TIME_WORDS.get(m.group().lstrip()))
     normal = normal.substitute(_KANJI_NUMBER, lambda m: str(_kanji_value(m.group())))
     return normal.substitute(
         _EN_NUMBER_RUN, lambda m: _english_numbers(m.group(), normal.value[: m.start()])
@@ -1512,6 +1551,8 @@ def _title(source: str, spans: list[tuple[int, int]]) -> str:
         piece = source[begin:end]
         after_span = index > 0
         before_span = index < len(bounds) - 1
+        if after_span and before_span and not _JA_LEADING.sub("", piece.strip(_EDGE_PUNCT)):
+            continue  # 明日 の 9時: a particle between two parts of the time
         if after_span:
             if piece[:1].strip():
                 piece = _JA_LEADING.sub("", piece)
@@ -1546,7 +1587,7 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     tokens = _without_title_words(_without_title_dates(tokens, normal.value), normal.value)
     clock, range_ends = _pick_clock(tokens, normal.value)
     spans = [
-        (normal.origin[token.start], normal.origin[token.end - 1] + 1)
+        (normal.origin[token.start], normal.origin_last[token.end - 1] + 1)
         for token in tokens
         if token.kind != "error" and "in_title" not in token.extra
     ]

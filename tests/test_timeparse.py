@@ -459,6 +459,47 @@ def test_words_that_look_like_times_stay_in_the_title(
     assert (result.start.isoformat(), result.rrule, result.title) == (start, rrule, title)
 
 
+# ---------------------------------------------------------------- kana-typed times
+# On a phone people often send the time unconverted (あした 9じ) or spaced out (明日 の 9時).
+
+KANA_TYPED = [
+    ("あした の 10じ 資料印刷", "2026-11-22T10:00:00+09:00", None, "資料印刷"),
+    ("明日 の 9時 資料印刷", "2026-11-22T09:00:00+09:00", None, "資料印刷"),
+    ("来週 の 月曜 の 10時 会議", "2026-11-23T10:00:00+09:00", None, "会議"),
+    ("あさって の ごご3じはん 会議", "2026-11-23T15:30:00+09:00", None, "会議"),
+    ("らいしゅうのかようび 10じ 打ち合わせ", "2026-11-24T10:00:00+09:00", None, "打ち合わせ"),
+    ("あしたの よる7じ 懇親会", "2026-11-22T19:00:00+09:00", None, "懇親会"),
+    ("ほんじつ 17じ 片付け", "2026-11-21T17:00:00+09:00", None, "片付け"),
+    ("30ぷんご 再開", "2026-11-21T10:30:00+09:00", None, "再開"),
+    ("3じかんご 休憩", "2026-11-21T13:00:00+09:00", None, "休憩"),
+    (
+        "まいしゅう すいようび 16じ 当番",
+        "2026-11-25T16:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=WE",
+        "当番",
+    ),
+    (
+        "まいつき だい2かようび 15じ 定例会",
+        "2026-12-08T15:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=2TU",
+        "定例会",
+    ),
+    # kana words are read only as whole time words: these stay in the title
+    ("あさがお観察 明日9時", "2026-11-22T09:00:00+09:00", None, "あさがお観察"),
+    ("日用品の買い出し 明日10時", "2026-11-22T10:00:00+09:00", None, "日用品の買い出し"),
+    ("明日10時 じゃがいも掘り", "2026-11-22T10:00:00+09:00", None, "じゃがいも掘り"),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "rrule", "title"), KANA_TYPED)
+def test_kana_typed_and_spaced_out_times(
+    text: str, start: str, rrule: str | None, title: str
+) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    assert (result.start.isoformat(), result.rrule, result.title) == (start, rrule, title)
+
+
 # ---------------------------------------------------------------- title words, DST offsets, am/pm
 # A part of the day or a frequency word is part of the time only when it is tied to it; inside a
 # title phrase (night shift, 朝の会, send daily report) it stays in the title once a time is given.
