@@ -260,7 +260,7 @@ async def edit_reminder(update: Update, context: Context) -> None:
             if parsed is not None and parsed.start is not None:
                 await service.move_reminder(
                     session, chat_id, reminder_id, parsed.start, now, parsed.rrule,
-                    settings.max_overdue_notices, parsed.duration,
+                    settings.max_overdue_notices, parsed.duration, parsed.clock_only,
                 )  # fmt: skip
             reminder = await service.describe_reminder(
                 session, chat_id, reminder_id,

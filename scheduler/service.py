@@ -446,12 +446,17 @@ async def move_reminder(
     rrule: str | None = None,
     max_overdue: int = 3,
     duration: timedelta | None = None,
+    keep_day: bool = False,
 ) -> Reminder:
     """Move a reminder to ``start`` (and ``rrule`` and ``duration`` if given) and re-plan its
-    notices."""
+    notices. With ``keep_day`` only the time of day of ``start`` counts: it is set on the local
+    day of the reminder's next occurrence, while that is still ahead (「15時に変更」 moves the
+    meeting within its own day, not to the next 15:00)."""
     reminder = await get_reminder(session, chat_id, reminder_id)
     if reminder is None or reminder.status == CANCELLED:
         raise ReminderError("not_found")
+    if keep_day:
+        start = _same_day_if_ahead(reminder.occurrence or reminder.start, start, reminder.tz, now)
     await session.execute(
         delete(Delivery).where(Delivery.reminder_id == reminder.id, Delivery.state == PENDING)
     )
@@ -465,6 +470,16 @@ async def move_reminder(
     reminder.occurrence = None
     await _start_cursor(session, reminder, now, max_overdue)
     return reminder
+
+
+def _same_day_if_ahead(day_of: datetime, clock: datetime, tz: str, now: datetime) -> datetime:
+    zone = ZoneInfo(tz)
+    day = day_of.astimezone(zone)
+    time_of_day = clock.astimezone(zone)
+    moved = datetime(
+        day.year, day.month, day.day, time_of_day.hour, time_of_day.minute, tzinfo=zone
+    )
+    return moved if moved > now else clock
 
 
 async def skip_occurrences(

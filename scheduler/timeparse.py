@@ -98,6 +98,9 @@ class ParsedWhen:
     title: str
     error: str | None
     duration: timedelta | None = None  # a range (14:00〜15:30, 3-5pm) says how long it lasts
+    # Only a time of day was given (15時に変更, 3pm): no date, weekday, offset or repetition, so
+    # an edit can keep the day it already has.
+    clock_only: bool = False
 
 
 def error_message(code: str, lang: str) -> str:
@@ -1607,7 +1610,16 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
         start = local_start
     duration = _range_length(clock, range_ends[0]) if clock and range_ends else None
     logger.debug("parsed %r -> %s %s %s %s", text, start, rrule, duration, error)
-    return ParsedWhen(start, rrule, title, error, duration if start is not None else None)
+    if start is None:
+        return ParsedWhen(None, rrule, title, error)
+    clock_only = rrule is None and all(
+        token.kind in _CLOCK_KINDS for token in kept if "in_title" not in token.extra
+    )
+    return ParsedWhen(start, rrule, title, error, duration, clock_only)
+
+
+# Token kinds that say only what time of day (a lead-in word like 来る says nothing).
+_CLOCK_KINDS = frozenset({"time", "part", "zone", "note"})
 
 
 _MONTH_ONLY = re.compile(

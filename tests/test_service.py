@@ -463,3 +463,35 @@ async def test_a_meeting_keeps_its_length_when_moved_without_a_new_one(maker: Ma
             session, CHAT, reminder.id, JAN_13, NOW, duration=timedelta(hours=2)
         )
     assert moved.duration_minutes == 120
+
+
+async def test_a_new_time_of_day_alone_keeps_the_meeting_on_its_day(maker: Maker) -> None:
+    one_off = await make(maker, service.MEETING, DEC_9)
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    # 「16時に変更」 on Mon 1 Dec 10:00 reads as today 16:00; the meetings stay on Tue 9 Dec
+    today_at_16 = datetime(2025, 12, 1, 7, 0, tzinfo=UTC)
+    dec_9_at_16 = datetime(2025, 12, 9, 7, 0, tzinfo=UTC)
+    async with maker.begin() as session:
+        for reminder in (one_off, series):
+            moved = await service.move_reminder(
+                session, CHAT, reminder.id, today_at_16, NOW, keep_day=True
+            )
+            assert moved.start == dec_9_at_16
+    assert await pending_occurrences(maker, one_off.id) == {dec_9_at_16}
+    assert await pending_occurrences(maker, series.id) == {dec_9_at_16}
+    async with maker.begin() as session:
+        moved = await service.move_reminder(session, CHAT, one_off.id, today_at_16, NOW)
+    assert moved.start == today_at_16  # a full new date and time is taken as given
+
+
+async def test_a_time_of_day_already_past_on_the_meeting_day_is_taken_as_parsed(
+    maker: Maker,
+) -> None:
+    today_at_15 = datetime(2025, 12, 1, 6, 0, tzinfo=UTC)  # 15:00 JST today, ahead of NOW
+    reminder = await make(maker, service.MEETING, today_at_15)
+    tomorrow_at_9 = datetime(2025, 12, 2, 0, 0, tzinfo=UTC)  # 「9時に変更」: 09:00 today is past
+    async with maker.begin() as session:
+        moved = await service.move_reminder(
+            session, CHAT, reminder.id, tomorrow_at_9, NOW, keep_day=True
+        )
+    assert moved.start == tomorrow_at_9

@@ -500,6 +500,29 @@ def test_kana_typed_and_spaced_out_times(
     assert (result.start.isoformat(), result.rrule, result.title) == (start, rrule, title)
 
 
+CLOCK_ONLY = [
+    ("15時に変更", True),
+    ("16:30", True),
+    ("午後3時", True),
+    ("3pm instead", True),
+    ("夕方", True),
+    ("明日 15時", False),
+    ("12月10日", False),
+    ("毎週月曜 10時", False),
+    ("30分後", False),
+    ("火曜 10時", False),
+]
+
+
+@pytest.mark.parametrize(("text", "clock_only"), CLOCK_ONLY)
+def test_a_time_of_day_alone_is_flagged_so_an_edit_keeps_the_day(
+    text: str, clock_only: bool
+) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    assert result.clock_only is clock_only
+
+
 # ---------------------------------------------------------------- title words, DST offsets, am/pm
 # A part of the day or a frequency word is part of the time only when it is tied to it; inside a
 # title phrase (night shift, 朝の会, send daily report) it stays in the title once a time is given.

@@ -184,7 +184,7 @@ MESSAGES: dict[str, str] = {
     "rem.bad_place": "Write the place after “@”, e.g. <code>/meeting tomorrow 10:00 planning call @ community hall</code>",
     "rem.not_admin": "Sorry, in a group only its administrators can create, change or cancel reminders. Anyone can see them with <code>/agenda</code>.",
     "rem.usage_id": "Give the number, e.g. <code>/{command} 12</code> (see the numbers with <code>/agenda</code>).",
-    "rem.usage_edit": "Usage: <code>/edit number new-time [new title] [@ new place]</code>\nExample: <code>/edit 12 Dec 15 15:00</code>, <code>/edit 12 @ Room 2</code> (place only)",
+    "rem.usage_edit": "Usage: <code>/edit number new-time [new title] [@ new place]</code>\nExample: <code>/edit 12 Dec 15 15:00</code>, <code>/edit 12 4pm</code> (time of day only), <code>/edit 12 @ Room 2</code> (place only)",
     "rem.not_found": "There is no #{id} in this chat. Check the numbers with <code>/agenda</code>.",
     "rem.not_milestone": "#{id} is not a deadline; <code>/done</code> is for items made with <code>/milestone</code>.",
     "rem.already_done": "#{id} is already done.",

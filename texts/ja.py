@@ -184,7 +184,7 @@ MESSAGES: dict[str, str] = {
     "rem.bad_place": "「@」の後に場所を書いてください。例: <code>/meeting 明日 10:00 打ち合わせ @ 公民館</code>",
     "rem.not_admin": "申し訳ありません。グループでの登録・変更・取消は、このグループの管理者のみが行えます。予定の確認は <code>/agenda</code> でどなたでもできます。",
     "rem.usage_id": "番号を指定してください。例: <code>/{command} 12</code>（番号は <code>/agenda</code> で確認できます）",
-    "rem.usage_edit": "使い方: <code>/edit 番号 新しい日時 [新しい件名] [@ 新しい場所]</code>\n例: <code>/edit 12 12月15日 15:00</code>、<code>/edit 12 @ 第2会議室</code>（場所だけ変更）",
+    "rem.usage_edit": "使い方: <code>/edit 番号 新しい日時 [新しい件名] [@ 新しい場所]</code>\n例: <code>/edit 12 12月15日 15:00</code>、<code>/edit 12 16時</code>（時刻だけ変更）、<code>/edit 12 @ 第2会議室</code>（場所だけ変更）",
     "rem.not_found": "#{id} はこのチャットに見つかりません。<code>/agenda</code> で番号を確認してください。",
     "rem.not_milestone": "#{id} は締切ではありません。<code>/done</code> は <code>/milestone</code> で登録したものに使います。",
     "rem.already_done": "#{id} はすでに完了しています。",
