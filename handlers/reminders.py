@@ -260,7 +260,8 @@ async def edit_reminder(update: Update, context: Context) -> None:
             if parsed is not None and parsed.start is not None:
                 await service.move_reminder(
                     session, chat_id, reminder_id, parsed.start, now, parsed.rrule,
-                    settings.max_overdue_notices, parsed.duration, parsed.clock_only,
+                    settings.max_overdue_notices, parsed.duration,
+                    keep_day=parsed.clock_only, keep_time=parsed.day_only,
                 )  # fmt: skip
             reminder = await service.describe_reminder(
                 session, chat_id, reminder_id,

@@ -447,16 +447,24 @@ async def move_reminder(
     max_overdue: int = 3,
     duration: timedelta | None = None,
     keep_day: bool = False,
+    keep_time: bool = False,
 ) -> Reminder:
     """Move a reminder to ``start`` (and ``rrule`` and ``duration`` if given) and re-plan its
     notices. With ``keep_day`` only the time of day of ``start`` counts: it is set on the local
-    day of the reminder's next occurrence, while that is still ahead (「15時に変更」 moves the
-    meeting within its own day, not to the next 15:00)."""
+    day of the reminder's next occurrence (「15時に変更」 moves the meeting within its own day, not
+    to the next 15:00). With ``keep_time`` only the day counts: the reminder keeps its time of
+    day (「12月3日に変更」 stays at 15:00, not the default 09:00). Either only while the result is
+    still ahead."""
     reminder = await get_reminder(session, chat_id, reminder_id)
     if reminder is None or reminder.status == CANCELLED:
         raise ReminderError("not_found")
+    moved = None
     if keep_day:
-        start = _same_day_if_ahead(reminder.occurrence or reminder.start, start, reminder.tz, now)
+        moved = _day_and_time(reminder.occurrence or reminder.start, start, reminder.tz)
+    elif keep_time:
+        moved = _day_and_time(start, reminder.start, reminder.tz)
+    if moved is not None and moved > now:
+        start = moved
     await session.execute(
         delete(Delivery).where(Delivery.reminder_id == reminder.id, Delivery.state == PENDING)
     )
@@ -472,14 +480,12 @@ async def move_reminder(
     return reminder
 
 
-def _same_day_if_ahead(day_of: datetime, clock: datetime, tz: str, now: datetime) -> datetime:
+def _day_and_time(day_of: datetime, time_of: datetime, tz: str) -> datetime:
+    """The local day of ``day_of`` at the local time of day of ``time_of``."""
     zone = ZoneInfo(tz)
     day = day_of.astimezone(zone)
-    time_of_day = clock.astimezone(zone)
-    moved = datetime(
-        day.year, day.month, day.day, time_of_day.hour, time_of_day.minute, tzinfo=zone
-    )
-    return moved if moved > now else clock
+    clock = time_of.astimezone(zone)
+    return datetime(day.year, day.month, day.day, clock.hour, clock.minute, tzinfo=zone)
 
 
 async def skip_occurrences(

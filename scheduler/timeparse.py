@@ -101,6 +101,9 @@ class ParsedWhen:
     # Only a time of day was given (15時に変更, 3pm): no date, weekday, offset or repetition, so
     # an edit can keep the day it already has.
     clock_only: bool = False
+    # Only a day or a repetition was given (12月3日に変更, 毎月第3水曜日): the time of day is the
+    # default, so an edit can keep the time it already has.
+    day_only: bool = False
 
 
 def error_message(code: str, lang: str) -> str:
@@ -1615,7 +1618,9 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     clock_only = rrule is None and all(
         token.kind in _CLOCK_KINDS for token in kept if "in_title" not in token.extra
     )
-    return ParsedWhen(start, rrule, title, error, duration, clock_only)
+    offset = _first(kept, "offset")
+    day_only = clock is None and (offset is None or offset.delta is None)
+    return ParsedWhen(start, rrule, title, error, duration, clock_only, day_only)
 
 
 # Token kinds that say only what time of day (a lead-in word like 来る says nothing).

@@ -495,3 +495,25 @@ async def test_a_time_of_day_already_past_on_the_meeting_day_is_taken_as_parsed(
             session, CHAT, reminder.id, tomorrow_at_9, NOW, keep_day=True
         )
     assert moved.start == tomorrow_at_9
+
+
+async def test_a_new_day_alone_keeps_the_meeting_at_its_time(maker: Maker) -> None:
+    one_off = await make(maker, service.MEETING, DEC_9)
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    # 「12月3日に変更」 reads as 3 Dec 09:00 (no time given); the meeting stays at 15:00
+    dec_3_at_9 = datetime(2025, 12, 3, 0, 0, tzinfo=UTC)
+    dec_3_at_15 = datetime(2025, 12, 3, 6, 0, tzinfo=UTC)
+    async with maker.begin() as session:
+        moved = await service.move_reminder(
+            session, CHAT, one_off.id, dec_3_at_9, NOW, keep_time=True
+        )
+    assert moved.start == dec_3_at_15
+    # 「毎月第3水曜日」: the series moves to the new rule and keeps its 15:00
+    dec_17_at_9 = datetime(2025, 12, 17, 0, 0, tzinfo=UTC)
+    async with maker.begin() as session:
+        moved = await service.move_reminder(
+            session, CHAT, series.id, dec_17_at_9, NOW, "FREQ=MONTHLY;BYDAY=3WE", keep_time=True
+        )
+    dec_17_at_15 = datetime(2025, 12, 17, 6, 0, tzinfo=UTC)
+    assert (moved.start, moved.rrule) == (dec_17_at_15, "FREQ=MONTHLY;BYDAY=3WE")
+    assert await pending_occurrences(maker, series.id) == {dec_17_at_15}

@@ -514,6 +514,20 @@ CLOCK_ONLY = [
 ]
 
 
+DAY_ONLY = [
+    ("12月3日", True),
+    ("金曜日に変更", True),
+    ("毎月第3水曜日", True),
+    ("3日後", True),
+    ("next Friday", True),
+    ("明日 15時", False),
+    ("15時", False),
+    ("30分後", False),
+    ("明日の夜", False),
+    ("今日中", False),
+]
+
+
 @pytest.mark.parametrize(("text", "clock_only"), CLOCK_ONLY)
 def test_a_time_of_day_alone_is_flagged_so_an_edit_keeps_the_day(
     text: str, clock_only: bool
@@ -521,6 +535,13 @@ def test_a_time_of_day_alone_is_flagged_so_an_edit_keeps_the_day(
     result = parse(text, NOW, TOKYO)
     assert result.start is not None, (text, result.error)
     assert result.clock_only is clock_only
+
+
+@pytest.mark.parametrize(("text", "day_only"), DAY_ONLY)
+def test_a_day_alone_is_flagged_so_an_edit_keeps_the_time(text: str, day_only: bool) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    assert result.day_only is day_only
 
 
 # ---------------------------------------------------------------- title words, DST offsets, am/pm

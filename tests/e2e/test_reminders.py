@@ -176,10 +176,14 @@ async def test_admin_moves_a_meeting_renames_it_and_changes_only_its_place(
     later = await create(server, CHAIR, f"/edit {number} 明後日 16時に変更", "を変更しました")
     assert "「定例会（延期）」" in later["text"], later["text"]  # 「に変更」 is not a new title
     assert "16:00〜17:00" in later["text"]  # the length stays
-    day = re.search(r"\d+年\d+月\d+日\(.\)", later["text"])
-    assert day, later["text"]
+    postponed = await create(server, CHAIR, f"/edit {number} 明々後日", "を変更しました")
+    assert "16:00〜17:00" in postponed["text"], postponed["text"]  # a new day keeps the time
+    day = re.search(r"\d+年\d+月\d+日\(.\)", postponed["text"])
+    assert day and day.group() not in later["text"], (later["text"], postponed["text"])
     earlier = await create(server, CHAIR, f"/edit {number} 9時に変更", "を変更しました")
-    assert f"{day.group()} 09:00〜10:00" in earlier["text"], earlier["text"]  # same day
+    assert f"{day.group()} 09:00〜10:00" in earlier["text"], earlier[
+        "text"
+    ]  # a new time: same day
 
     await server.group_message(GROUP, MEMBER, "/agenda")
     agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
