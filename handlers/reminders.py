@@ -425,7 +425,7 @@ async def set_notices(update: Update, context: Context) -> None:
         return
     if not await _allowed(update, context, lang):
         return
-    parsed = service.parse_offsets(arg.replace(",", " ").replace("、", " ").split())
+    parsed = service.parse_offsets(arg)
     if parsed is None:
         await _reply(update, t(lang, "rem.notices_bad"))
         return

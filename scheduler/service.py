@@ -66,13 +66,21 @@ MAX_OFFSETS = 6
 MAX_CATCH_UP = 20  # occurrences recorded one by one after downtime before skipping ahead
 RSVP_ANSWERS = ("yes", "no", "maybe")
 
-OFFSET_TOKEN = re.compile(r"^(\d{1,4})\s*(w|週間?|d|日|h|時間|m|min|分)?前?$", re.IGNORECASE)
 OFFSET_UNITS = {
-    "w": 7 * DAY, "週": 7 * DAY, "週間": 7 * DAY,
-    "d": DAY, "日": DAY,
-    "h": HOUR, "時間": HOUR,
-    "m": 60, "min": 60, "分": 60,
+    "w": 7 * DAY, "week": 7 * DAY, "週": 7 * DAY, "週間": 7 * DAY,
+    "d": DAY, "day": DAY, "日": DAY,
+    "h": HOUR, "hr": HOUR, "hour": HOUR, "時間": HOUR,
+    "m": 60, "min": 60, "minute": 60, "分": 60,
 }  # fmt: skip
+_OFFSET_UNIT = "|".join(sorted(OFFSET_UNITS, key=len, reverse=True))
+# 3d, 3 days, 3日前, 1 hour before: one notice offset
+OFFSET_TOKEN = re.compile(
+    rf"(\d{{1,4}})\s*(?:({_OFFSET_UNIT})s?(?![a-z]))?(?:\s*(?:前|before))?",
+    re.IGNORECASE,
+)
+# What may stand between offsets: 「3日前と1日前」, "2 days, 3 hours and 30 minutes"
+_OFFSET_SEPARATOR = re.compile(r"(?:[\s,、・/&]|and|と|や)+", re.IGNORECASE)
+_AT_THE_TIME = re.compile(r"at the time|on time|当日|定刻|その時刻|時間ちょうど", re.IGNORECASE)
 
 
 class ReminderError(Exception):
@@ -166,24 +174,29 @@ def valid_zone(name: str) -> str | None:
     return None
 
 
-def parse_offsets(words: Sequence[str]) -> list[int] | None:
-    """Parse notice offsets like ``3d 1d 1h 30m`` (or 3日 1時間 30分) into seconds, largest first.
+def parse_offsets(text: str) -> list[int] | None:
+    """Parse notice offsets like ``3d 1d 1h 30m``, ``3日前と1時間前`` or ``2 days, 3 hours`` into
+    seconds, largest first; ``0`` (or "at the time", 当日) means at the time.
 
-    Returns None if any word is not an offset or there are too many; ``0`` means at the time.
+    Returns None if anything else is in the text or there are too many.
     """
+    text = _AT_THE_TIME.sub(" 0 ", text).strip()
     seconds: set[int] = set()
-    for word in words:
-        match = OFFSET_TOKEN.match(word.strip())
-        if match is None:
-            return None
-        amount, unit = int(match.group(1)), (match.group(2) or "").lower()
+    position = 0
+    for match in OFFSET_TOKEN.finditer(text):
+        gap = text[position : match.start()]
+        if (gap or position) and not _OFFSET_SEPARATOR.fullmatch(gap):
+            return None  # a word that is no offset, or offsets run together (3d1d)
+        amount = int(match.group(1))
+        unit = (match.group(2) or "").lower()
         if not unit and amount != 0:
             return None
         value = amount * OFFSET_UNITS.get(unit, 0)
         if value > MAX_OFFSET:
             return None
         seconds.add(value)
-    if not seconds or len(seconds) > MAX_OFFSETS:
+        position = match.end()
+    if text[position:].strip() or not seconds or len(seconds) > MAX_OFFSETS:
         return None
     return sorted(seconds, reverse=True)
 

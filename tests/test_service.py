@@ -282,13 +282,32 @@ async def test_agenda_window(maker: Maker) -> None:
     assert [i.reminder.id for i in wide] == [near.id, far.id]
 
 
-def test_parse_offsets() -> None:
-    assert service.parse_offsets(["3d", "1d", "1h"]) == [259200, 86400, 3600]
-    assert service.parse_offsets(["1時間", "30分", "2日前"]) == [172800, 3600, 1800]
-    assert service.parse_offsets(["0"]) == [0]
-    assert service.parse_offsets(["soon"]) is None
-    assert service.parse_offsets(["5"]) is None
-    assert service.parse_offsets(["100d"]) is None
+OFFSETS = [
+    ("3d 1d 1h", [259200, 86400, 3600]),
+    ("1時間 30分 2日前", [172800, 3600, 1800]),
+    ("0", [0]),
+    ("3日前と1日前と1時間前", [259200, 86400, 3600]),
+    ("3日前、1時間前", [259200, 3600]),
+    ("2週間前", [1209600]),
+    ("2 days 3 hours", [172800, 10800]),
+    ("2 days, 3 hours and 30 minutes", [172800, 10800, 1800]),
+    ("1 week before, 1 day before", [604800, 86400]),
+    ("30min 1hr", [3600, 1800]),
+    ("1 day, at the time", [86400, 0]),
+    ("当日", [0]),
+    ("soon", None),
+    ("5", None),
+    ("100d", None),
+    ("3 dogs", None),
+    ("1d soon", None),
+    ("3d1d", None),
+    ("1d 2d 3d 4d 5d 6d 7d", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), OFFSETS)
+def test_parse_offsets(text: str, expected: list[int] | None) -> None:
+    assert service.parse_offsets(text) == expected
 
 
 def test_valid_zone() -> None:

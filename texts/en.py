@@ -218,7 +218,7 @@ MESSAGES: dict[str, str] = {
     "rem.tz_bad": "“{zone}” is not a time zone name I know. Example: <code>/tz Asia/Tokyo</code>, <code>/tz Europe/London</code>",
     "rem.notices_show": "Meeting notices (this chat's default): {text}\nChange them with <code>/notices 3d 1d 1h</code>",
     "rem.notices_set": "Meeting notices set to: {text}. New meetings use them.",
-    "rem.notices_bad": "I could not read those notice times. Use d (days), h (hours), m (minutes), w (weeks), up to 6 of them, at most 60 days, e.g. <code>/notices 3d 1d 1h</code>",
+    "rem.notices_bad": "I could not read those notice times. Use d (days), h (hours), m (minutes), w (weeks), up to 6 of them, at most 60 days, e.g. <code>/notices 3d 1d 1h</code> or <code>/notices 2 days, 3 hours</code>",
     # --- end reminders ---
     # --- calendar ---
     "cal.export_caption": "This chat's agenda as a calendar file ({count} items). Google Calendar and Outlook can import it.",

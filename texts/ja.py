@@ -218,7 +218,7 @@ MESSAGES: dict[str, str] = {
     "rem.tz_bad": "「{zone}」はタイムゾーン名として認識できません。例: <code>/tz Asia/Tokyo</code>、<code>/tz Europe/London</code>",
     "rem.notices_show": "会議のお知らせ（このチャットの既定）: {text}\n変更: <code>/notices 3d 1d 1h</code>",
     "rem.notices_set": "会議のお知らせを「{text}」にしました。これから登録する会議に使います。",
-    "rem.notices_bad": "お知らせのタイミングを読めませんでした。d（日）・h（時間）・m（分）・w（週）で、6個まで指定できます（最大60日）。例: <code>/notices 3d 1d 1h</code>",
+    "rem.notices_bad": "お知らせのタイミングを読めませんでした。d（日）・h（時間）・m（分）・w（週）で、6個まで指定できます（最大60日）。例: <code>/notices 3d 1d 1h</code>、<code>/notices 3日前 1時間前</code>",
     # --- end reminders ---
     # --- calendar ---
     "cal.export_caption": "このチャットの予定 {count}件のカレンダーファイルです。Googleカレンダーや Outlook に読み込めます。",
