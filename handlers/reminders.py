@@ -117,7 +117,7 @@ async def _create(update: Update, context: Context, kind: str, command: str) -> 
         t(lang, "rem.undo_button"), callback_data=f"{UNDO_PREFIX}{reminder.id}"
     )
     undo = InlineKeyboardMarkup([[button]])
-    await _reply(update, render.confirmation(reminder, lang), undo)
+    await _reply(update, render.confirmation(reminder, lang, now), undo)
     delivery.kick(context.application)
 
 

@@ -96,8 +96,10 @@ def schedule_text(reminder: Reminder, when: datetime | None, lang: str) -> str:
     return line
 
 
-def confirmation(reminder: Reminder, lang: str) -> str:
-    """What the creator sees: kind, id, title, resolved date/weekday/time/zone, recurrence."""
+def confirmation(reminder: Reminder, lang: str, now: datetime) -> str:
+    """What the creator sees: kind, id, title, resolved date/weekday/time/zone, recurrence, and
+    which notices the first occurrence still gets (a meeting in 30 minutes is past its
+    1-hour notice)."""
     when = reminder.occurrence or reminder.start
     lines = [
         t(lang, f"rem.created_{reminder.kind}", id=reminder.id),
@@ -106,7 +108,15 @@ def confirmation(reminder: Reminder, lang: str) -> str:
     ]
     if reminder.place:
         lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
-    lines.append(t(lang, "rem.notices", text=offsets_text(reminder.notice_offsets, lang)))
+    offsets = reminder.notice_offsets
+    lines.append(t(lang, "rem.notices", text=offsets_text(offsets, lang)))
+    ahead = [offset for offset in offsets if when - timedelta(seconds=offset) >= now]
+    if ahead != offsets:
+        following = "_repeating" if reminder.rrule else ""
+        if ahead:
+            lines.append(t(lang, f"rem.notices_only{following}", text=offsets_text(ahead, lang)))
+        else:
+            lines.append(t(lang, f"rem.notices_none{following}"))
     if reminder.kind == MILESTONE:
         lines.append(t(lang, "rem.milestone_hint", id=reminder.id))
     return "\n".join(lines)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from db.models import Delivery, Reminder
 from scheduler import delivery, render, service
 from scheduler.service import RsvpCounts
@@ -99,7 +101,7 @@ def test_a_meeting_with_a_length_shows_when_it_ends_everywhere() -> None:
     long_meeting = meeting(duration_minutes=90)
     shown = [
         render.notice_text(long_meeting, notice("before:86400"), "ja"),
-        render.confirmation(long_meeting, "ja"),
+        render.confirmation(long_meeting, "ja", OCCURRENCE - timedelta(days=7)),
         render.agenda_text(
             [service.AgendaItem(long_meeting, OCCURRENCE, False, RsvpCounts(), 0, 0)],
             30, ZoneInfo("Asia/Tokyo"), "ja",
@@ -109,3 +111,29 @@ def test_a_meeting_with_a_length_shows_when_it_ends_everywhere() -> None:
     english = render.notice_text(long_meeting, notice("before:3600"), "en")
     assert "Tue 9 Dec 2025, 15:00–16:30 (Asia/Tokyo)" in english
     assert "15:00〜" not in render.notice_text(meeting(), notice("before:3600"), "ja")
+
+
+CONFIRMATION_NOTES = [
+    # created a week ahead: both notices will come, nothing to add
+    (OCCURRENCE - timedelta(days=7), None, "ja", None),
+    # 30 minutes ahead: the 1-day and 1-hour notices are both past
+    (OCCURRENCE - timedelta(minutes=30), None, "ja", "今回はお知らせを送りません"),
+    # 5 hours ahead: only the 1-hour notice is still to come
+    (OCCURRENCE - timedelta(hours=5), None, "ja", "今回は「1時間前」だけお送りします"),
+    (OCCURRENCE - timedelta(hours=5), None, "en", "this time only: 1 hour before."),
+    # a series: the first occurrence misses them, later ones get them
+    (OCCURRENCE - timedelta(minutes=30), "FREQ=WEEKLY", "ja", "次回からお送りします"),
+    (OCCURRENCE - timedelta(minutes=30), "FREQ=WEEKLY", "en", "the next ones will"),
+]
+
+
+@pytest.mark.parametrize(("now", "rrule", "lang", "note"), CONFIRMATION_NOTES)
+def test_the_confirmation_says_which_notices_are_already_too_late(
+    now: datetime, rrule: str | None, lang: str, note: str | None
+) -> None:
+    text = render.confirmation(meeting(rrule=rrule, occurrence=OCCURRENCE), lang, now)
+    notes = [line for line in text.splitlines() if line.startswith(("※", "("))]
+    if note is None:
+        assert notes == [], text
+    else:
+        assert len(notes) == 1 and note in notes[0], text
