@@ -164,6 +164,19 @@ def _pattern(parts: dict[str, str], local_start: datetime, lang: str) -> str:
     return t(lang, "when.repeating")
 
 
+def missing_month_day(start: datetime, rrule: str | None, tz: str | ZoneInfo) -> int | None:
+    """The day of the month (29-31) a monthly rule repeats on that some months lack, so those
+    months are passed over (RFC 5545); None for any other rule."""
+    if rrule is None:
+        return None
+    parts = _rule_parts(rrule)
+    if parts.get("FREQ") != "MONTHLY" or parts.get("BYDAY"):
+        return None
+    local_day = start.astimezone(as_zone(tz)).day
+    days = [int(day) for day in parts.get("BYMONTHDAY", "").split(",") if day] or [local_day]
+    return max(days) if max(days) >= 29 else None
+
+
 def _month_day(lang: str, day: int) -> str:
     if day == -1:
         return t(lang, "when.month_day_last")

@@ -117,6 +117,9 @@ def confirmation(reminder: Reminder, lang: str, now: datetime) -> str:
             lines.append(t(lang, f"rem.notices_only{following}", text=offsets_text(ahead, lang)))
         else:
             lines.append(t(lang, f"rem.notices_none{following}"))
+    missing_day = recurrence.missing_month_day(when, reminder.rrule, reminder.tz)
+    if missing_day is not None:
+        lines.append(t(lang, "rem.short_months", day=missing_day))
     if reminder.kind == MILESTONE:
         lines.append(t(lang, "rem.milestone_hint", id=reminder.id))
     return "\n".join(lines)

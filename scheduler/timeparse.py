@@ -1154,7 +1154,10 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _dom,
     ),
     _rule(
-        r"月末|末日|(?<=毎月)の?末|\b(?:the\s+)?last\s+day(?:\s+of\s+(?:the\s+)?month)?",
+        r"月末|末日|(?<=毎月)の?末|\b(?:the\s+)?last\s+day(?:\s+of\s+(?:the\s+)?month)?"
+        # at the end of every month, each month-end, every month end
+        r"|\b(?:at\s+)?(?:the\s+)?end\s+of(?=\s+(?:every|each)\s+month\b)"
+        r"|(?:(?<=every\smonth)|(?<=each\smonth))[-\s]end\b",
         _month_end,
     ),
     _rule(

@@ -137,3 +137,25 @@ def test_the_confirmation_says_which_notices_are_already_too_late(
         assert notes == [], text
     else:
         assert len(notes) == 1 and note in notes[0], text
+
+
+@pytest.mark.parametrize(
+    ("rrule", "lang", "note"),
+    [
+        ("FREQ=MONTHLY;BYMONTHDAY=31", "ja", "31日がない月は飛ばします"),
+        ("FREQ=MONTHLY;BYMONTHDAY=15,30", "en", "Months without day 30 are passed over"),
+        ("FREQ=MONTHLY;BYMONTHDAY=-1", "ja", None),
+        ("FREQ=MONTHLY;BYMONTHDAY=28", "ja", None),
+        ("FREQ=MONTHLY;BYDAY=2TU", "ja", None),
+        ("FREQ=YEARLY", "ja", None),
+    ],
+)
+def test_a_monthly_day_some_months_lack_is_pointed_out(
+    rrule: str, lang: str, note: str | None
+) -> None:
+    now = OCCURRENCE - timedelta(days=7)
+    text = render.confirmation(meeting(rrule=rrule, occurrence=OCCURRENCE), lang, now)
+    if note is None:
+        assert "飛ばします" not in text and "passed over" not in text, text
+    else:
+        assert note in text, text

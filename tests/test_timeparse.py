@@ -328,6 +328,13 @@ ZONES = [
 ]
 
 RECURRING_MORE = [
+    (
+        "at the end of every month at 5pm",
+        "2026-11-30T17:00:00+09:00",
+        "FREQ=MONTHLY;BYMONTHDAY=-1",
+    ),
+    ("end of each month 17:00", "2026-11-30T17:00:00+09:00", "FREQ=MONTHLY;BYMONTHDAY=-1"),
+    ("every month-end 5pm", "2026-11-30T17:00:00+09:00", "FREQ=MONTHLY;BYMONTHDAY=-1"),
     ("毎年3月末 17時", "2027-03-31T17:00:00+09:00", "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=-1"),
     ("毎年度末", "2027-03-31T09:00:00+09:00", "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=-1"),
     ("every year on April 1", "2027-04-01T09:00:00+09:00", "FREQ=YEARLY"),
