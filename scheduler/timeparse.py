@@ -22,7 +22,8 @@ Conventions (documented here because users and tests rely on them):
 - A range (``15時から17時``, ``3pm-5pm``) starts at its first time; its end gives ``duration``
   (an end at or before the start is on the next day, over 12 hours is not a range).
 - Recurrences start at their first occurrence strictly after now.
-- Deadlines: ``今日中`` / ``明日中`` / ``今月中`` end the day at 23:59; the business idioms
+- Deadlines: ``今日中`` / ``明日中`` / ``今月中`` end the day at 23:59, ``今週中`` / ``来週中`` the
+  working week (Friday 23:59); the business idioms
   ``EOD`` / ``COB`` / ``end of day`` mean 17:00. ``朝イチ`` / ``first thing`` is 09:00, ``昼前``
   11:00, ``昼過ぎ`` / ``午後イチ`` 13:00.
 - Periods name their first day: bare ``来週`` / ``next week`` is that week's Monday, ``週明け``
@@ -823,6 +824,14 @@ def _day_end(match: re.Match[str], text: str) -> _Token:
     return token
 
 
+def _week_day_end(match: re.Match[str], _: str) -> _Token:
+    """今週中 / 来週中: by the end of that working week, Friday 23:59."""
+    mode = {"今週": "this_week", "来週": "week+1", "翌週": "week+1", "再来週": "week+2"}
+    token = _Token("weekday", weekdays=(4,), week_mode=mode[match["mod"]])
+    token.part = "day_end"
+    return token
+
+
 def _named_time(match: re.Match[str], _: str) -> _Token:
     """朝イチ / first thing 9:00, 昼前 11:00, 昼過ぎ / 午後イチ 13:00."""
     word = match.group()
@@ -956,6 +965,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"(?P<word>今日|本日|きょう|明日|あした|あす|明後日|あさって)\s*中(?!\s*[旬止])",
         _day_end,
     ),
+    _rule(r"(?P<mod>今週|来週|翌週|再来週)\s*中(?!\s*[旬止])", _week_day_end),
     _rule(
         r"\b(?:by\s+)?(?:eod|cob|eob|close\s+of\s+business"
         r"|end\s+of\s+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day)\b",
@@ -1526,6 +1536,10 @@ def _next_clock(clock: _Clock, now: datetime, zone: ZoneInfo) -> datetime:
 _JA_LEADING = re.compile(
     r"^(?:までの間|までに|まで|から|より|の間|には|では|にて|の|に|で|は|を|、|,|。|・)+"
 )
+# Particles that join two parts of the time when they stand alone between them.
+_JA_JOINT = re.compile(
+    r"(?:までの間|までに|まで|から|より|または|又は|の間|には|では|[のにでは、,。・かや])*"
+)
 _JA_TRAILING = re.compile(r"(?:から|の|に|で|は|を|が|、|,|・)+$")
 _EN_JOINT = (
     r"(?:at|on|in|by|from|around|about|between|and|of|to|till|until|for|the|starting|starts"
@@ -1560,8 +1574,8 @@ def _title(source: str, spans: list[tuple[int, int]]) -> str:
         piece = source[begin:end]
         after_span = index > 0
         before_span = index < len(bounds) - 1
-        if after_span and before_span and not _JA_LEADING.sub("", piece.strip(_EDGE_PUNCT)):
-            continue  # 明日 の 9時: a particle between two parts of the time
+        if after_span and before_span and _JA_JOINT.fullmatch(piece.strip(_EDGE_PUNCT)):
+            continue  # 明日 の 9時, 水曜か木曜: a particle between two parts of the time
         if after_span:
             if piece[:1].strip():
                 piece = _JA_LEADING.sub("", piece)
