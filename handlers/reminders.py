@@ -117,7 +117,10 @@ async def _create(update: Update, context: Context, kind: str, command: str) -> 
         t(lang, "rem.undo_button"), callback_data=f"{UNDO_PREFIX}{reminder.id}"
     )
     undo = InlineKeyboardMarkup([[button]])
-    await _reply(update, render.confirmation(reminder, lang, now), undo)
+    text = render.confirmation(reminder, lang, now)
+    if parsed.early_bare_hour:
+        text += "\n" + render.early_hour_hint(reminder, lang)
+    await _reply(update, text, undo)
     delivery.kick(context.application)
 
 

@@ -125,6 +125,19 @@ def confirmation(reminder: Reminder, lang: str, now: datetime) -> str:
     return "\n".join(lines)
 
 
+def early_hour_hint(reminder: Reminder, lang: str) -> str:
+    """How to move a reminder read as early morning (at 4, 3時) to the same hour after noon."""
+    local = (reminder.occurrence or reminder.start).astimezone(ZoneInfo(reminder.tz))
+    shown = f"{local.hour}:{local.minute:02d}"
+    return t(
+        lang,
+        "rem.early_hour",
+        time=shown,
+        id=reminder.id,
+        pm=f"{local.hour + 12}:{local.minute:02d}",
+    )
+
+
 def notice_heading(reminder: Reminder, notice: str, lang: str) -> str:
     overdue = overdue_index(notice)
     if overdue is not None:

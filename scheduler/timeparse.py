@@ -9,6 +9,7 @@ Conventions (documented here because users and tests rely on them):
   says otherwise (午後, 夜, pm, in the evening ...). An hour written with am/pm alone is 1-12
   (``13pm`` is refused as ``invalid_time``), while ``15:30pm`` and ``午後15時`` are simply 15:30
   and 15:00 (the 24-hour clock already says it); ``15:30am`` contradicts itself and is refused.
+  A bare hour in ``EARLY_BARE_HOURS`` is flagged (``early_bare_hour``) so the reply can say so.
 - A time with no date is its next occurrence strictly after now (today, else tomorrow).
 - A date with no year is the next such date that is not in the past.
 - A date with no time of day (``12月10日``, ``明日``, ``3日後``) is at 09:00 (``DEFAULT_HOUR``): a
@@ -76,6 +77,9 @@ from texts import t
 logger = logging.getLogger(__name__)
 
 DEFAULT_HOUR = 9
+# Bare hours in this range (read on the 24-hour clock) are pointed out in the confirmation: few
+# partnership meetings are at 4 in the morning.
+EARLY_BARE_HOURS = (1, 6)
 PART_DEFAULT_HOURS: dict[str, int] = {
     "morning": 9,
     "am": 9,
@@ -105,6 +109,9 @@ class ParsedWhen:
     # Only a day or a repetition was given (12月3日に変更, 毎月第3水曜日): the time of day is the
     # default, so an edit can keep the time it already has.
     day_only: bool = False
+    # A bare hour read as early morning on the 24-hour clock (at 4, 3時): likely meant in the
+    # afternoon, so the confirmation says how to change it.
+    early_bare_hour: bool = False
 
 
 def error_message(code: str, lang: str) -> str:
@@ -1276,6 +1283,7 @@ class _Clock:
     hour: int
     minute: int
     late_night: bool  # 今夜1時: may fall after midnight
+    bare: bool = False  # no am/pm, 午前/午後 or part of the day said which half of the day
 
 
 def _pick_clock(tokens: list[_Token], text: str) -> tuple[_Clock | None, list[_Token]]:
@@ -1308,7 +1316,8 @@ def _pick_clock(tokens: list[_Token], text: str) -> tuple[_Clock | None, list[_T
             part = min(parts, key=lambda token: abs(token.start - head.start)).part
         hour = _apply_part(head.hour, part)
         late = part in ("night", "late") and hour < 5
-        return _Clock(hour, head.minute, late), range_ends
+        bare = part is None and not head.explicit_meridiem
+        return _Clock(hour, head.minute, late, bare), range_ends
     if parts:
         part_name = parts[0].part or "morning"
         if part_name == "day_end":
@@ -1637,7 +1646,12 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     )
     offset = _first(kept, "offset")
     day_only = clock is None and (offset is None or offset.delta is None)
-    return ParsedWhen(start, rrule, title, error, duration, clock_only, day_only)
+    early = (
+        clock is not None
+        and clock.bare
+        and EARLY_BARE_HOURS[0] <= clock.hour <= EARLY_BARE_HOURS[1]
+    )
+    return ParsedWhen(start, rrule, title, error, duration, clock_only, day_only, early)
 
 
 # Token kinds that say only what time of day (a lead-in word like 来る says nothing).

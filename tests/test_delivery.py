@@ -159,3 +159,11 @@ def test_a_monthly_day_some_months_lack_is_pointed_out(
         assert "飛ばします" not in text and "passed over" not in text, text
     else:
         assert note in text, text
+
+
+def test_an_early_hour_hint_gives_the_edit_command_for_the_afternoon() -> None:
+    four_thirty = datetime(2025, 12, 8, 19, 30, tzinfo=UTC)  # Tue 9 Dec 04:30 JST
+    early = meeting(start=four_thirty, occurrence=four_thirty)
+    assert "午前4:30" in render.early_hour_hint(early, "ja")
+    assert "/edit 12 16:30" in render.early_hour_hint(early, "ja")
+    assert "/edit 12 16:30" in render.early_hour_hint(early, "en")

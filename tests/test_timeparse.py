@@ -540,6 +540,26 @@ DAY_ONLY = [
 ]
 
 
+EARLY_BARE_HOURS = [
+    ("at 4 briefing", True),
+    ("3時 会議", True),
+    ("3:30 会議", True),
+    ("午前3時 会議", False),
+    ("朝5時 ラジオ体操", False),
+    ("4am run", False),
+    ("15時 会議", False),
+    ("7時 朝会", False),
+    ("明日 会議", False),
+]
+
+
+@pytest.mark.parametrize(("text", "early"), EARLY_BARE_HOURS)
+def test_a_bare_early_hour_is_flagged_for_the_confirmation(text: str, early: bool) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    assert result.early_bare_hour is early
+
+
 @pytest.mark.parametrize(("text", "clock_only"), CLOCK_ONLY)
 def test_a_time_of_day_alone_is_flagged_so_an_edit_keeps_the_day(
     text: str, clock_only: bool

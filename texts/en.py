@@ -153,6 +153,7 @@ MESSAGES: dict[str, str] = {
     "rem.notices_only": "(The other notice times have already passed, so this time only: {text}.)",
     "rem.notices_only_repeating": "(The first time, the other notice times have already passed, so only: {text}; from the next one on, all of them.)",
     "rem.short_months": "(Months without day {day} are passed over; for the last day of every month, write “end of every month”.)",
+    "rem.early_hour": "(Read as {time} in the morning. If you meant the afternoon, send <code>/edit {id} {pm}</code>.)",
     "rem.notices_none": "(The notice times have already passed, so no notice will be sent this time.)",
     "rem.notices_none_repeating": "(The notice times for the first one have already passed, so it gets none; the next ones will.)",
     "rem.created_meeting": "✅ Meeting scheduled (#{id})",

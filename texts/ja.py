@@ -153,6 +153,7 @@ MESSAGES: dict[str, str] = {
     "rem.notices_only": "※ ほかのお知らせの時刻はもう過ぎているため、今回は「{text}」だけお送りします。",
     "rem.notices_only_repeating": "※ 初回はほかのお知らせの時刻がもう過ぎているため、「{text}」だけお送りします（次回からはすべてお送りします）。",
     "rem.short_months": "※ {day}日がない月は飛ばします。毎月の最終日にするなら「毎月末」と書いてください。",
+    "rem.early_hour": "※ 午前{time}として登録しました。午後のつもりなら <code>/edit {id} {pm}</code> で直せます。",
     "rem.notices_none": "※ お知らせの時刻はもう過ぎているため、今回はお知らせを送りません。",
     "rem.notices_none_repeating": "※ 初回はお知らせの時刻がもう過ぎているため送りません（次回からお送りします）。",
     "rem.created_meeting": "✅ 会議を登録しました（#{id}）",

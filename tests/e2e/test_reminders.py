@@ -192,6 +192,19 @@ async def test_admin_moves_a_meeting_renames_it_and_changes_only_its_place(
     await server.wait_for_message(GROUP.id, "使い方", timeout=20)
 
 
+async def test_an_early_morning_hour_comes_with_the_command_for_the_afternoon(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    created = await create(server, CHAIR, "/meeting 明後日 4時 打合せ", "会議を登録しました")
+    assert "04:00" in created["text"] and "午前4:00として登録しました" in created["text"]
+    command = re.search(r"/edit \d+ 16:00", created["text"])
+    assert command, created["text"]
+    moved = await create(server, CHAIR, command.group(), "を変更しました")
+    day = re.search(r"\d+年\d+月\d+日\(.\)", created["text"])
+    assert day and f"{day.group()} 16:00" in moved["text"], moved["text"]
+
+
 async def test_bad_time_and_missing_title_are_explained(group_bot: FakeTelegramServer) -> None:
     server = group_bot
     await server.group_message(GROUP, CHAIR, "/meeting")
