@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from db.models import Chat, Reminder
 from handlers.common import Context, command_text, may_manage, sessions, settings_of, user_lang
 from scheduler import delivery, render, service, timeparse
-from scheduler.intent import edited_title
+from scheduler.intent import read_edit_words
 from texts import t
 
 UNDO_PREFIX = "rem:undo:"
@@ -257,24 +257,32 @@ async def edit_reminder(update: Update, context: Context) -> None:
         if parsed.error is not None or parsed.start is None:
             await _reply(update, timeparse.error_message(parsed.error or "no_time", lang))
             return
-    title = edited_title(parsed.title) if parsed is not None else None
+    words = read_edit_words(parsed.title if parsed is not None else "")
+    title = words.title
     try:
         async with sessions(context).begin() as session:
+            edited_id = reminder_id
             if parsed is not None and parsed.start is not None:
-                await service.move_reminder(
+                moved = await service.move_reminder(
                     session, chat_id, reminder_id, parsed.start, now, parsed.rrule,
                     settings.max_overdue_notices, parsed.duration,
                     keep_day=parsed.clock_only, keep_time=parsed.day_only,
+                    only_once=words.only_once,
                 )  # fmt: skip
+                edited_id = moved.id
             reminder = await service.describe_reminder(
-                session, chat_id, reminder_id,
+                session, chat_id, edited_id,
                 title=title[:1000] if title else None,
                 place=place[:500] if place else None,
             )  # fmt: skip
     except service.ReminderError as exc:
         await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
         return
-    lines = [t(lang, "rem.edited", id=reminder.id, title=html.escape(reminder.title))]
+    shown_title = html.escape(reminder.title)
+    if reminder.id != reminder_id:  # one meeting of the series moved on its own
+        lines = [t(lang, "rem.edited_once", id=reminder_id, copy=reminder.id, title=shown_title)]
+    else:
+        lines = [t(lang, "rem.edited", id=reminder.id, title=shown_title)]
     lines.append(render.schedule_text(reminder, reminder.occurrence, lang))
     if reminder.place:
         lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))

@@ -41,13 +41,39 @@ _TIMED_AGAINST_EVENT = re.compile(
 # A repetition that names no day (毎月, every week) would make the suggestion guess one.
 _DAYLESS_RULE = re.compile(r"^FREQ=(?:WEEKLY|MONTHLY|YEARLY)(?:;INTERVAL=\d+)?$")
 # What people add after the new time in /edit without meaning a new title: 「15時に変更」,
-# 「の回だけ」, "3pm instead".
+# "3pm instead".
 _EDIT_WORDING = re.compile(
-    r"^(?:の?回?だけ|(?:に|へ|で|から)*(?:変更|移動|延期|振替|振り替え|変えて|ずらして)"
+    r"^(?:(?:に|へ|で|から)*(?:変更|移動|延期|振替|振り替え|変えて|ずらして)"
     r"(?:して|します|する|で|を?お願い(?:します)?|ください|下さい)*"
-    r"|instead|please|(?:re)?schedule[ds]?|move[ds]?|change[ds]?)[\s。.!！]*$",
+    r"|instead|please|(?:re)?schedule[ds]?|move[ds]?|change[ds]?)?[\s。.!！]*$",
     re.IGNORECASE,
 )
+# Words saying the change is for one meeting of a series only: 「の回だけ」, 「今回だけ」,
+# "this time only", "just this once".
+_ONLY_ONCE = re.compile(
+    r"^\s*(?:(?:の|この|今回の?|次回の?|今度の?)?回?だけ(?:は|を|で)?(?![ぁ-ゖ])"
+    r"|(?:only\s+)?(?:for\s+)?(?:this|that|the\s+next)\s+(?:one|time|meeting)(?:\s+only)?"
+    r"|just\s+(?:this|that)\s+(?:one|once|time)|(?:this|that|just)\s+once|only\s+once)[\s,、]*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class EditWords:
+    """What the words left after an /edit's new time say."""
+
+    title: str | None  # a new title, or None when they only say "change it"
+    only_once: bool  # the change is for one meeting of a series, not all of them
+
+
+def read_edit_words(words: str) -> EditWords:
+    """Read the words after an /edit's new time: a new title, "change it", or "this one only"."""
+    once = _ONLY_ONCE.match(words)
+    rest = words[once.end() :] if once else words
+    title = rest.strip()
+    if not title or _EDIT_WORDING.match(title):
+        return EditWords(None, once is not None)
+    return EditWords(title, once is not None)
 
 
 @dataclass(frozen=True)
@@ -83,9 +109,3 @@ def reminder_request(body: str, now: datetime, tz: str | ZoneInfo) -> ReminderRe
         return None
     command = "meeting" if _MEETING_WORDS.search(title) else "remind"
     return ReminderRequest(command, body)
-
-
-def edited_title(words: str) -> str | None:
-    """The new title an /edit's leftover words give, or None when they only say "change it"."""
-    title = words.strip()
-    return None if not title or _EDIT_WORDING.match(title) else title

@@ -461,13 +461,16 @@ async def move_reminder(
     duration: timedelta | None = None,
     keep_day: bool = False,
     keep_time: bool = False,
+    only_once: bool = False,
 ) -> Reminder:
     """Move a reminder to ``start`` (and ``rrule`` and ``duration`` if given) and re-plan its
-    notices. With ``keep_day`` only the time of day of ``start`` counts: it is set on the local
-    day of the reminder's next occurrence (「15時に変更」 moves the meeting within its own day, not
-    to the next 15:00). With ``keep_time`` only the day counts: the reminder keeps its time of
-    day (「12月3日に変更」 stays at 15:00, not the default 09:00). Either only while the result is
-    still ahead."""
+    notices; returns the reminder moved. With ``keep_day`` only the time of day of ``start``
+    counts: it is set on the local day of the reminder's next occurrence (「15時に変更」 moves the
+    meeting within its own day, not to the next 15:00). With ``keep_time`` only the day counts:
+    the reminder keeps its time of day (「12月3日に変更」 stays at 15:00, not the default 09:00).
+    Either only while the result is still ahead. With ``only_once`` a series keeps its rule: its
+    occurrence on that day is called off and a one-off copy made at ``start`` is returned
+    (「12月8日の回だけ16時」)."""
     reminder = await get_reminder(session, chat_id, reminder_id)
     if reminder is None or reminder.status == CANCELLED:
         raise ReminderError("not_found")
@@ -478,6 +481,8 @@ async def move_reminder(
         moved = _day_and_time(start, reminder.start, reminder.tz)
     if moved is not None and moved > now:
         start = moved
+    if only_once and reminder.rrule is not None:
+        return await _move_one_occurrence(session, reminder, start, now, max_overdue, duration)
     await session.execute(
         delete(Delivery).where(Delivery.reminder_id == reminder.id, Delivery.state == PENDING)
     )
@@ -491,6 +496,32 @@ async def move_reminder(
     reminder.occurrence = None
     await _start_cursor(session, reminder, now, max_overdue)
     return reminder
+
+
+async def _move_one_occurrence(
+    session: AsyncSession,
+    series: Reminder,
+    start: datetime,
+    now: datetime,
+    max_overdue: int,
+    duration: timedelta | None,
+) -> Reminder:
+    day = start.astimezone(ZoneInfo(series.tz)).date()
+    await skip_occurrences(session, series.chat_id, series.id, (day, day), now, max_overdue)
+    length = series.duration_minutes
+    return await create_reminder(
+        session,
+        chat_id=series.chat_id,
+        kind=series.kind,
+        title=series.title,
+        place=series.place,
+        start=start,
+        tz=series.tz,
+        now=now,
+        duration=duration or (timedelta(minutes=length) if length else None),
+        created_by=series.created_by,
+        max_overdue=max_overdue,
+    )
 
 
 def _day_and_time(day_of: datetime, time_of: datetime, tz: str) -> datetime:

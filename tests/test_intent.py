@@ -6,7 +6,13 @@ from datetime import datetime
 
 import pytest
 
-from scheduler.intent import ReminderRequest, edited_title, reminder_request, request_body
+from scheduler.intent import (
+    EditWords,
+    ReminderRequest,
+    read_edit_words,
+    reminder_request,
+    request_body,
+)
 
 NOW = datetime.fromisoformat("2026-11-22T10:00:00+09:00")
 
@@ -57,19 +63,29 @@ def test_anything_else_is_left_to_the_faq(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("words", "title"),
+    ("words", "expected"),
     [
-        ("定例会（延期）", "定例会（延期）"),
-        ("運営委員会", "運営委員会"),
-        ("変更", None),  # 「12月15日 15時に変更」
-        ("変更してください", None),
-        ("の回だけ", None),
-        ("へ移動", None),
-        ("instead", None),
-        ("", None),
+        ("定例会（延期）", EditWords("定例会（延期）", False)),
+        ("運営委員会", EditWords("運営委員会", False)),
+        ("変更", EditWords(None, False)),  # 「12月15日 15時に変更」
+        ("変更してください", EditWords(None, False)),
+        ("へ移動", EditWords(None, False)),
+        ("instead", EditWords(None, False)),
+        ("", EditWords(None, False)),
+        # one meeting of a series: 「12月8日の回だけ16時」, 「今回だけ 16時に変更」
+        ("回だけ", EditWords(None, True)),
+        ("の回だけ", EditWords(None, True)),
+        ("今回だけ", EditWords(None, True)),
+        ("今回だけ変更", EditWords(None, True)),
+        ("だけ変更", EditWords(None, True)),
+        ("今回だけ 特別講演会", EditWords("特別講演会", True)),
+        ("this time only", EditWords(None, True)),
+        ("just this once", EditWords(None, True)),
+        ("only this one, moved", EditWords(None, True)),
+        ("だけど未定", EditWords("だけど未定", False)),
     ],
 )
-def test_words_after_an_edits_time_rename_only_when_they_are_a_title(
-    words: str, title: str | None
+def test_words_after_an_edits_time_rename_or_say_this_one_only(
+    words: str, expected: EditWords
 ) -> None:
-    assert edited_title(words) == title
+    assert read_edit_words(words) == expected

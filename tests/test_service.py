@@ -536,3 +536,22 @@ async def test_a_new_day_alone_keeps_the_meeting_at_its_time(maker: Maker) -> No
     dec_17_at_15 = datetime(2025, 12, 17, 6, 0, tzinfo=UTC)
     assert (moved.start, moved.rrule) == (dec_17_at_15, "FREQ=MONTHLY;BYDAY=3WE")
     assert await pending_occurrences(maker, series.id) == {dec_17_at_15}
+
+
+async def test_moving_one_meeting_of_a_series_leaves_the_others_where_they_are(
+    maker: Maker,
+) -> None:
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    dec_9_at_16 = datetime(2025, 12, 9, 7, 0, tzinfo=UTC)  # 「12月9日の回だけ16時」
+    async with maker.begin() as session:
+        moved = await service.move_reminder(
+            session, CHAT, series.id, dec_9_at_16, NOW, only_once=True
+        )
+    assert moved.id != series.id and moved.rrule is None
+    assert (moved.start, moved.title) == (dec_9_at_16, "運営委員会")
+    assert await pending_occurrences(maker, moved.id) == {dec_9_at_16}
+    # the series skips 9 Dec and goes on at 15:00 on 13 Jan
+    assert await pending_occurrences(maker, series.id) == {JAN_13}
+    async with maker() as session:
+        kept = await service.get_reminder(session, CHAT, series.id)
+    assert kept is not None and kept.start == DEC_9 and kept.skipped == ["2025-12-09"]

@@ -196,6 +196,7 @@ MESSAGES: dict[str, str] = {
     "rem.already_done": "#{id} is already done.",
     "rem.done": "✅ #{id} “{title}” is done. No more notices will be sent for it.",
     "rem.cancelled": "#{id} “{title}” is cancelled.",
+    "rem.edited_once": "Only this meeting of #{id} “{title}” was changed: its original date is off, and the moved one is #{copy} (the rest of the series stays as it was).",
     "rem.edited": "#{id} “{title}” has been changed.",
     "rem.usage_skip": "Usage: <code>/skip number [date or month]</code> (none: the next one; a month: all in it)\nExample: <code>/skip 3</code>, <code>/skip 3 Dec 9</code>, <code>/skip 3 August</code>",
     "rem.skipped": "#{id} “{title}” on {when} is called off.\nNext: {next}",

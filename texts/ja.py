@@ -196,6 +196,7 @@ MESSAGES: dict[str, str] = {
     "rem.already_done": "#{id} はすでに完了しています。",
     "rem.done": "✅ #{id}「{title}」を完了にしました。以降のお知らせは送りません。",
     "rem.cancelled": "#{id}「{title}」を取り消しました。",
+    "rem.edited_once": "#{id}「{title}」はこの回だけ変更しました。元の日の回は休みにし、変更後の回を #{copy} として登録しました（ほかの回はそのままです）。",
     "rem.edited": "#{id}「{title}」を変更しました。",
     "rem.usage_skip": "使い方: <code>/skip 番号 [日付か月]</code>（省くと次の回、月ならその月の全部）\n例: <code>/skip 3</code>、<code>/skip 3 12月9日</code>、<code>/skip 3 8月</code>",
     "rem.skipped": "#{id}「{title}」の {when} の回を休みにしました。\n次回: {next}",

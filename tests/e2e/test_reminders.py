@@ -192,6 +192,26 @@ async def test_admin_moves_a_meeting_renames_it_and_changes_only_its_place(
     await server.wait_for_message(GROUP.id, "使い方", timeout=20)
 
 
+async def test_moving_only_this_meeting_of_a_series_keeps_the_rest(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    created = await create(server, CHAIR, "/meeting 毎週水曜 15時 定例会", "会議を登録しました")
+    number = re.search(r"#(\d+)", created["text"])
+    day = re.search(r"(\d+年\d+月\d+日\(水\))", created["text"])
+    assert number and day, created["text"]
+    moved = await create(
+        server, CHAIR, f"/edit {number.group(1)} 今回だけ 16時に変更", "この回だけ変更しました"
+    )
+    assert f"{day.group(1)} 16:00" in moved["text"], moved["text"]
+    await server.group_message(GROUP, MEMBER, "/agenda")
+    agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
+    text = agenda["text"]
+    assert f"{day.group(1)} 16:00" in text and f"休み: {day.group(1)[5:]}" in text, text
+    assert "今回だけ" not in text  # not taken as a new title
+    assert text.count("定例会") >= 2 and "毎週水曜日 15:00" in text, text
+
+
 async def test_an_early_morning_hour_comes_with_the_command_for_the_afternoon(
     group_bot: FakeTelegramServer,
 ) -> None:
