@@ -132,12 +132,10 @@ def rejection_advice(api_base_url: str, exc: InvalidToken) -> str:
     # The Bot API always answers in JSON. PTB chains its failure to parse any other reply under
     # the InvalidToken: such a 404 came from some other server (a base URL with a stray path, a
     # proxy), and the token was never judged.
-    causes: list[BaseException] = []
     cause = exc.__cause__
-    while cause is not None:
-        causes.append(cause)
+    while isinstance(cause, InvalidToken):
         cause = cause.__cause__
-    if any(not isinstance(cause, InvalidToken) for cause in causes):
+    if cause is not None:
         return (
             f"the server at TELEGRAM_API_BASE_URL={api_base_url} does not answer like a Bot API"
             f" server. Set it to the server's root, without /bot or the token (e.g."

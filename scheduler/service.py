@@ -526,10 +526,11 @@ async def _move_one_occurrence(
 
 def _day_and_time(day_of: datetime, time_of: datetime, tz: str) -> datetime:
     """The local day of ``day_of`` at the local time of day of ``time_of``."""
+    from scheduler import recurrence
+
     zone = ZoneInfo(tz)
-    day = day_of.astimezone(zone)
-    clock = time_of.astimezone(zone)
-    return datetime(day.year, day.month, day.day, clock.hour, clock.minute, tzinfo=zone)
+    clock = time_of.astimezone(zone).time().replace(second=0, microsecond=0, tzinfo=None)
+    return recurrence.localize(datetime.combine(day_of.astimezone(zone).date(), clock), zone)
 
 
 async def skip_occurrences(

@@ -64,7 +64,7 @@ import calendar
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -150,7 +150,8 @@ _KANA_WORDS = {
 _KANA_TIME_WORDS = _KANA_UNITS | _KANA_BEFORE_NUMBER | _KANA_WORDS
 
 
-def _alternatives(words: dict[str, str]) -> str:
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first so no word stops at a shorter one."""
     return "|".join(sorted(words, key=len, reverse=True))
 
 
@@ -172,7 +173,7 @@ _EN_ORDINALS = {
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
     "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
 }  # fmt: skip
-_EN_NUMBER_WORD = "|".join(sorted([*_EN_UNITS, *_EN_TENS, *_EN_ORDINALS], key=len, reverse=True))
+_EN_NUMBER_WORD = _alternatives([*_EN_UNITS, *_EN_TENS, *_EN_ORDINALS])
 _EN_NUMBER_RUN = re.compile(rf"\b(?:{_EN_NUMBER_WORD})(?:[\s-]+(?:{_EN_NUMBER_WORD}))*\b")
 _MONTH_WORD = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -583,6 +584,10 @@ def _reldate(match: re.Match[str], _: str) -> _Token:
     return _Token("reldate", days=days, part=part)
 
 
+# Which calendar week a Japanese week word names (weeks start on Monday).
+_WEEK_MODES = {"今週": "this_week", "来週": "week+1", "翌週": "week+1", "再来週": "week+2"}
+
+
 def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
     listed = match["list"]
     before = text[: match.start()].rstrip(" の")
@@ -596,8 +601,7 @@ def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
         )
     )
     mode = {
-        "来週": "week+1", "翌週": "week+1", "再来週": "week+2", "今週": "this_week",
-        "次の": "next", "次回": "next", "次回の": "next", "今度の": "next",
+        **_WEEK_MODES, "次の": "next", "次回": "next", "次回の": "next", "今度の": "next",
     }.get(match["mod"] or "")  # fmt: skip
     return _Token("weekday", weekdays=days, week_mode=mode)
 
@@ -833,8 +837,7 @@ def _day_end(match: re.Match[str], text: str) -> _Token:
 
 def _week_day_end(match: re.Match[str], _: str) -> _Token:
     """今週中 / 来週中: by the end of that working week, Friday 23:59."""
-    mode = {"今週": "this_week", "来週": "week+1", "翌週": "week+1", "再来週": "week+2"}
-    token = _Token("weekday", weekdays=(4,), week_mode=mode[match["mod"]])
+    token = _Token("weekday", weekdays=(4,), week_mode=_WEEK_MODES[match["mod"]])
     token.part = "day_end"
     return token
 
