@@ -141,7 +141,16 @@ def _pattern(parts: dict[str, str], local_start: datetime, lang: str) -> str:
         codes = byday or [_WEEKDAY_CODES[local_start.weekday()]]
         if tuple(codes) == _WORKDAYS and interval == 1:
             return t(lang, "when.every_workday")
-        days = _join(lang, [_weekday_name(lang, code) for code in codes])
+        if len(set(codes)) == len(_WEEKDAY_CODES) and interval == 1:
+            return t(lang, "when.every_day")
+        if len(codes) == len(_WEEKDAY_CODES) - 1 and interval == 1:
+            (left_out,) = set(_WEEKDAY_CODES) - set(codes)
+            return t(lang, "when.every_day_except", day=_weekday_name(lang, left_out))
+        if len(codes) >= 3:  # 毎週月・火・水・木曜日, every Mon, Tue, Wed and Thu
+            short = [t(lang, f"when.weekday_short_{_WEEKDAY_CODES.index(code)}") for code in codes]
+            days = t(lang, "when.short_days", days=_join(lang, short))
+        else:
+            days = _join(lang, [_weekday_name(lang, code) for code in codes])
         if interval == 1:
             return t(lang, "when.every_week", days=days)
         if interval == 2:

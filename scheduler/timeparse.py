@@ -326,6 +326,8 @@ _EN_WD = (
     r"(?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?"
     r"|mon|tues|tue|weds|wed|thurs|thur|thu|fri|sat|sun)"
 )
+_JA_WD_LIST = rf"[{_JA_WD}](?:曜日?)?(?:\s*[・、,/と]?\s*[{_JA_WD}](?:曜日?)?)*"
+_JA_EXCEPT = "以外|除く|除いた|除いて"
 _EN_WD_PREFIX = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6}
 _AMPM = r"(?:\s*\.?\s*(?P<ap>[ap])\s*\.?\s*m\b\.?|(?P<ap1>[ap])(?![a-z])\.?)"
 _JA_PART_WORDS = {
@@ -588,35 +590,65 @@ def _reldate(match: re.Match[str], _: str) -> _Token:
 _WEEK_MODES = {"今週": "this_week", "来週": "week+1", "翌週": "week+1", "再来週": "week+2"}
 
 
+def _listed_days(items: Iterable[tuple[str, int]]) -> tuple[int, ...]:
+    """Weekday numbers of a list whose items are (separator before it, day); a range separator
+    takes in the days between (月〜木, Monday to Thursday; 金〜月 runs over the weekend)."""
+    days: list[int] = []
+    for separator, day in items:
+        if days and separator in _RANGE_SEPARATORS:
+            first = days[-1]
+            days.extend((first + step) % 7 for step in range(1, (day - first) % 7 + 1))
+        else:
+            days.append(day)
+    return tuple(dict.fromkeys(days))
+
+
+_RANGE_SEPARATORS = frozenset({"から", "~", "-", "–", "to", "through", "thru", "till", "until"})
+
+
 def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
     listed = match["list"]
     before = text[: match.start()].rstrip(" の")
     inside_parens = before.endswith("(") or text[match.end() : match.end() + 1] == ")"
-    explicit = "曜" in listed or match["mod"] or inside_parens or "・" in listed
+    # 月〜金 is a span of weekdays, unless the 月 ends 今月 / 毎月 / 12月.
+    shorthand = bool(re.search(r"[~\-–]", listed))
+    shorthand = shorthand and not re.search(r"[今来再毎翌当先前\d]$", before)
+    explicit = "曜" in listed or match["mod"] or inside_parens or "・" in listed or shorthand
     if not explicit and not re.search(r"(?:毎週|隔週|週)$", before):
         return None
-    days = tuple(
-        dict.fromkeys(
-            _JA_WD.index(char) for char in re.findall(rf"([{_JA_WD}])(?:曜日?)?", listed)
-        )
-    )
+    items = re.findall(rf"(から|[~\-–])?\s*([{_JA_WD}])(?:曜日?)?", listed)
+    days = _listed_days((separator, _JA_WD.index(char)) for separator, char in items)
     mode = {
         **_WEEK_MODES, "次の": "next", "次回": "next", "次回の": "next", "今度の": "next",
     }.get(match["mod"] or "")  # fmt: skip
-    return _Token("weekday", weekdays=days, week_mode=mode)
+    # A timetable's 月〜金 names a standing pattern; 来週の月〜水 is one span of days.
+    return _Token("weekday", weekdays=days, week_mode=mode, recurring=shorthand and not mode)
+
+
+def _excepted_days(match: re.Match[str], _: str) -> _Token:
+    """Days a repetition leaves out; _recurrence takes them off its days."""
+    listed = match["list"] or match.groupdict().get("inside") or ""
+    days = {_JA_WD.index(char) for char in re.findall(rf"[{_JA_WD}]", listed)}
+    days.update(_EN_WD_PREFIX[day[:2]] for day in re.findall(_EN_WD, listed))
+    return _Token("except", weekdays=tuple(sorted(days)))
 
 
 def _en_weekdays(match: re.Match[str], _: str) -> _Token:
-    items = re.findall(_EN_WD, match["list"])
-    days = tuple(dict.fromkeys(_EN_WD_PREFIX[item[:2]] for item in items))
-    plural = any(item.endswith("days") for item in items)
+    items = re.findall(
+        rf"(?:\b(to|through|thru|till|until)\s+|([-–~])\s*)?\b({_EN_WD})", match["list"]
+    )
+    days = _listed_days((word or mark, _EN_WD_PREFIX[day[:2]]) for word, mark, day in items)
+    plural = any(day.endswith("days") for _, _, day in items)
+    shorthand = any(mark for _, mark, _ in items)
     modifier = (match["mod"] or "").split()
     mode = None
     if match["nextweek"] or modifier[:2] == ["next", "week"]:
         mode = "week+1"
     elif modifier and modifier[0] == "next":
         mode = "next"
-    return _Token("weekday", weekdays=days, week_mode=mode, recurring=plural)
+    # Mondays, and a timetable's Mon-Thu, name a standing pattern.
+    repeating = plural or (shorthand and mode is None)
+    return _Token("weekday", weekdays=days, week_mode=mode, recurring=repeating)
 
 
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
@@ -842,6 +874,12 @@ def _week_day_end(match: re.Match[str], _: str) -> _Token:
     return token
 
 
+def _mid_week(match: re.Match[str], _: str) -> _Token:
+    """来週半ば / mid next week: that week's Wednesday; mid-week alone is the coming one."""
+    mode = "week+1" if match["next"] else _WEEK_MODES.get(match["mod"] or "")
+    return _Token("weekday", weekdays=(2,), week_mode=mode)
+
+
 def _named_time(match: re.Match[str], _: str) -> _Token:
     """朝イチ / first thing 9:00, 昼前 11:00, 昼過ぎ / 午後イチ 13:00."""
     word = match.group()
@@ -964,6 +1002,18 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"weekends?\b",
         lambda match, text: _Token("every", freq="WEEKLY", weekdays=_WORKDAYS, recurring=True),
     ),
+    # days a repetition leaves out: 金曜以外の平日, 毎日（土日祝を除く）, weekdays except Friday
+    _rule(
+        rf"\(\s*(?P<inside>{_JA_WD_LIST})\s*(?:祝日?)?\s*[はを]?\s*(?:{_JA_EXCEPT}|休み|なし)\s*\)"
+        rf"|(?P<list>{_JA_WD_LIST})\s*(?:祝日?)?\s*[はを]?\s*(?:{_JA_EXCEPT})\s*の?",
+        _excepted_days,
+    ),
+    _rule(
+        r"\(?\s*\b(?:except|excluding|but\s+not|other\s+than|apart\s+from|not\s+on)\s+"
+        rf"(?:on\s+)?(?:the\s+)?(?P<list>{_EN_WD}\b\.?(?:\s*(?:,|and|&|/|or)\s*{_EN_WD}\b\.?)*)"
+        r"(?:\s*\))?",
+        _excepted_days,
+    ),
     _rule(
         r"(?P<mod>毎週|今週|来週|翌週|再来週|毎|今|来|翌|再来)?\s*の?\s*"
         r"(?P<w>週末|土日(?:曜日?)?(?:祝日?)?)"
@@ -976,6 +1026,11 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _day_end,
     ),
     _rule(r"(?P<mod>今週|来週|翌週|再来週)\s*中(?!\s*[旬止])", _week_day_end),
+    _rule(
+        r"(?P<mod>今週|来週|翌週|再来週)\s*の?\s*(?:中旬|半ば|なかば)"
+        r"|\b(?:mid[-\s]?|(?:the\s+)?middle\s+of\s+(?:the\s+|this\s+)?)(?P<next>next\s+)?week\b",
+        _mid_week,
+    ),
     _rule(
         r"\b(?:by\s+)?(?:eod|cob|eob|close\s+of\s+business"
         r"|end\s+of\s+(?:the\s+)?(?:business\s+|work(?:ing)?\s+)?day)\b",
@@ -1195,13 +1250,14 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     # weekdays
     _rule(
         r"(?P<mod>再来週|来週|翌週|今週|次回の|次回|次の|今度の)?\s*の?\s*"
-        rf"(?P<list>[{_JA_WD}](?:曜日?)?(?:\s*[・、,/と]?\s*[{_JA_WD}](?:曜日?)?)*)",
+        rf"(?P<list>[{_JA_WD}](?:曜日?)?(?:\s*(?:[・、,/と~\-–]|(?<=曜|日)から)?\s*[{_JA_WD}](?:曜日?)?)*)",
         _ja_weekdays,
     ),
     _rule(
         r"(?P<mod>\bnext\s+week(?:'s)?\s+(?:on\s+)?|\bnext\s+|\bthis\s+(?:coming\s+)?|\bcoming\s+"
         r"|\bon\s+)?"
-        rf"(?P<list>\b{_EN_WD}\b\.?(?:\s*(?:,|and|&|/|or)\s*{_EN_WD}\b\.?)*)"
+        rf"(?P<list>\b{_EN_WD}\b\.?(?:\s*(?:,|and|&|/|or|-|–|~|to|through|thru|till|until)\s*"
+        rf"{_EN_WD}\b\.?)*)"
         r"(?P<nextweek>\s+(?:of\s+)?next\s+week)?",
         _en_weekdays,
     ),
@@ -1472,6 +1528,9 @@ def _resolve_weekday(token: _Token, clock: _Clock, now: datetime, zone: ZoneInfo
     if token.week_mode in ("week+1", "week+2", "this_week"):
         weeks = {"week+1": 1, "week+2": 2, "this_week": 0}[token.week_mode]
         start = _at(monday + timedelta(weeks=weeks, days=target), clock, zone)
+        if start <= now and token.part == "day_end" and weeks == 0:
+            # 今週中 said at the weekend: the week still runs until Sunday night
+            start = _at(monday + timedelta(days=6), clock, zone)
         if start <= now:
             raise _Past
         return start
@@ -1494,6 +1553,10 @@ def _recurrence(tokens: list[_Token]) -> tuple[str, int] | None:
     for token in tokens:
         if token.kind in ("weekday", "every"):
             weekdays.extend(day for day in token.weekdays if day not in weekdays)
+    excepted = {day for token in tokens if token.kind == "except" for day in token.weekdays}
+    if excepted and (weekdays or freq in (None, "DAILY")) and interval == 1:
+        left = [day for day in weekdays or range(7) if day not in excepted]
+        weekdays = left or weekdays
     nth = _first(tokens, "nth")
     dom = _first(tokens, "dom")
     date_token = _first(tokens, "date")
@@ -1557,8 +1620,11 @@ _EN_JOINT = (
     r"(?:at|on|in|by|from|around|about|between|and|of|to|till|until|for|the|starting|starts"
     r"|every|each|o'clock|@time)"
 )
-_EN_LEADING = re.compile(rf"^(?:\s*(?:{_EN_JOINT}\b|['’]s\b|[,:;\-–~]))+", re.IGNORECASE)
-_EN_TRAILING = re.compile(rf"(?:(?:\b{_EN_JOINT}|[,:;\-–~])\s*)+$", re.IGNORECASE)
+# A joint word is never half of a hyphenated one (check-in, in-person, follow-up).
+_EN_LEADING = re.compile(
+    rf"^(?:\s*(?:{_EN_JOINT}\b(?![\-–]\w)|['’]s\b|[,:;\-–~]))+", re.IGNORECASE
+)
+_EN_TRAILING = re.compile(rf"(?:(?:(?<![\-–])\b{_EN_JOINT}|[,:;\-–~])\s*)+$", re.IGNORECASE)
 _POLITE_END = re.compile(
     r"(?:を|、)?(?:よろしく)?(?:お願い(?:します|致します|いたします)?|おねがいします|してください"
     r"|して下さい|please)?[\s。．.!！]*$"

@@ -182,6 +182,36 @@ DESCRIBE = [
         "every Monday and Wednesday at 10:00 (next: Mon 23 Nov)",
     ),
     (
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+        "ja",
+        "毎週月・火・水・木曜日 09:00（次回: 11月23日(月)）",
+    ),
+    (
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+        "en",
+        "every Mon, Tue, Wed and Thu at 09:00 (next: Mon 23 Nov)",
+    ),
+    (
+        "2026-11-23T16:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,TH,FR,SA,SU",
+        "ja",
+        "毎日（水曜日を除く） 16:00（次回: 11月23日(月)）",
+    ),
+    (
+        "2026-11-23T16:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,TH,FR,SA,SU",
+        "en",
+        "every day except Wednesday at 16:00 (next: Mon 23 Nov)",
+    ),
+    (
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU",
+        "ja",
+        "毎日 09:00（次回: 11月23日(月)）",
+    ),
+    (
         "2026-11-25T16:00:00+09:00",
         "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
         "ja",

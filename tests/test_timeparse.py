@@ -512,6 +512,108 @@ def test_kana_typed_and_spaced_out_times(
     assert (result.start.isoformat(), result.rrule, result.title) == (start, rrule, title)
 
 
+# NOW is a Saturday: the coming Monday is 11-23, next week's Wednesday 11-25.
+DAY_SPANS_AND_EXCEPTIONS = [
+    (
+        "毎週月〜木 9時 見守り",
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+        "見守り",
+    ),
+    (
+        "毎週月曜から金曜まで 9時 見守り",
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "見守り",
+    ),
+    (
+        "月〜金 8時 あいさつ運動",
+        "2026-11-23T08:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "あいさつ運動",
+    ),
+    # a span may run over the weekend; 10:00 this Saturday is now, so Sunday is the first
+    ("毎週金〜月 10時 当番", "2026-11-22T10:00:00+09:00", "FREQ=WEEKLY;BYDAY=MO,FR,SA,SU", "当番"),
+    ("来週の月〜水 9時 研修", "2026-11-23T09:00:00+09:00", None, "研修"),
+    ("今月から金曜日に変更", "2026-11-27T09:00:00+09:00", None, "変更"),
+    (
+        "every Monday to Thursday at 9am patrol",
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+        "patrol",
+    ),
+    ("Mon-Thu 9am patrol", "2026-11-23T09:00:00+09:00", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH", "patrol"),
+    ("Monday to Wednesday 9am training", "2026-11-23T09:00:00+09:00", None, "training"),
+    (
+        "金曜以外の平日 9時 朝の見守り",
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+        "朝の見守り",
+    ),
+    (
+        "平日（金曜除く）9時 見守り",
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+        "見守り",
+    ),
+    (
+        "毎日(土日祝除く) 7時半 あいさつ",
+        "2026-11-23T07:30:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "あいさつ",
+    ),
+    (
+        "水曜以外の毎日 16時 下校見守り",
+        "2026-11-21T16:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,TH,FR,SA,SU",
+        "下校見守り",
+    ),
+    (
+        "毎週月〜金（水曜は休み） 8時 見守り",
+        "2026-11-23T08:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,TH,FR",
+        "見守り",
+    ),
+    (
+        "every weekday except Friday at 9am morning patrol",
+        "2026-11-23T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+        "morning patrol",
+    ),
+    (
+        "daily except Wednesdays 4pm pickup",
+        "2026-11-21T16:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,TH,FR,SA,SU",
+        "pickup",
+    ),
+    (
+        "every day (except Sunday) 6pm check",
+        "2026-11-21T18:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA",
+        "check",
+    ),
+    # 休み in a sentence is a title word, not a day left out
+    ("月曜日は休み 会議", "2026-11-23T09:00:00+09:00", None, "休み 会議"),
+    ("来週中旬 打合せ", "2026-11-25T09:00:00+09:00", None, "打合せ"),
+    ("来週半ば 15時 打合せ", "2026-11-25T15:00:00+09:00", None, "打合せ"),
+    ("mid next week 3pm sync", "2026-11-25T15:00:00+09:00", None, "sync"),
+    ("midweek check-in at 3pm", "2026-11-25T15:00:00+09:00", None, "check-in"),
+    # 今週中 at the weekend: the week runs until Sunday night
+    ("今週中 提出", "2026-11-22T23:59:00+09:00", None, "提出"),
+    ("in-person meeting tomorrow 3pm", "2026-11-22T15:00:00+09:00", None, "in-person meeting"),
+    ("tomorrow 3pm follow-up", "2026-11-22T15:00:00+09:00", None, "follow-up"),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "rrule", "title"), DAY_SPANS_AND_EXCEPTIONS)
+def test_spans_of_weekdays_days_left_out_and_mid_week(
+    text: str, start: str, rrule: str | None, title: str
+) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    assert (result.start.isoformat(), result.rrule, result.title) == (start, rrule, title)
+
+
 CLOCK_ONLY = [
     ("15時に変更", True),
     ("16:30", True),

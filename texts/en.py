@@ -92,6 +92,8 @@ MESSAGES: dict[str, str] = {
     "when.every_day": "every day",
     "when.every_n_days": "every {n} days",
     "when.every_workday": "every weekday",
+    "when.every_day_except": "every day except {day}",
+    "when.short_days": "{days}",
     "when.every_week": "every {days}",
     "when.every_other_week": "every other {days}",
     "when.every_n_weeks": "every {n} weeks on {days}",

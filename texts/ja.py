@@ -92,6 +92,8 @@ MESSAGES: dict[str, str] = {
     "when.every_day": "毎日",
     "when.every_n_days": "{n}日ごと",
     "when.every_workday": "平日",
+    "when.every_day_except": "毎日（{day}を除く）",
+    "when.short_days": "{days}曜日",
     "when.every_week": "毎週{days}",
     "when.every_other_week": "隔週{days}",
     "when.every_n_weeks": "{n}週ごとの{days}",
