@@ -652,6 +652,7 @@ def _en_weekdays(match: re.Match[str], _: str) -> _Token:
 
 
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
+_EN_NTH = r"[1-5](?=st|nd|rd|th)|first|second|third|fourth|fifth|last"
 
 
 def _nth_weekday(match: re.Match[str], _: str) -> _Token:
@@ -661,6 +662,8 @@ def _nth_weekday(match: re.Match[str], _: str) -> _Token:
     weekday = _JA_WD.index(day_text) if day_text in _JA_WD else _EN_WD_PREFIX[day_text[:2]]
     scope = match.groupdict().get("scope") or ""
     more = [int(digit) for digit in re.findall(r"\d", match.groupdict().get("more") or "")]
+    listed = re.findall(rf"\b(?:{_EN_NTH})", match.groupdict().get("enmore") or "")
+    more += [int(item) if item.isdigit() else _ORDINAL_WORDS[item] for item in listed]
     # 第2・第4火曜 can only be a repeating pattern, so a list repeats monthly by itself.
     recurring = scope in ("every", "each") or bool(more)
     token = _Token("nth", nth=nth, weekdays=(weekday,), recurring=recurring)
@@ -792,11 +795,15 @@ def _month_part(match: re.Match[str], _: str) -> _Token:
 
 def _fiscal(match: re.Match[str], _: str) -> _Token:
     """年度末 (31 March) and 年度初め (1 April) of the Japanese fiscal year; 毎年度末 repeats."""
-    starts = match["w"] is None or _MONTH_PART_DAYS[match["w"]] == 1  # 新年度, 年度初め
+    within = match["within"] is not None  # 今年度中: a deadline at the end of the fiscal year
+    starts = not within and (match["w"] is None or _MONTH_PART_DAYS[match["w"]] == 1)
     day = (4, 1) if starts else (3, -1)
     token = _Token("date", month=day[0], day=day[1])
-    if match["shift"]:
-        token.extra["fiscal"] = 1 if match["shift"] in "来翌" else 0
+    shift = match["shift"] or match["shift2"]
+    if shift or within:
+        token.extra["fiscal"] = 1 if shift and shift in "来翌" else 0
+    if within:
+        token.part = "day_end"
     if match["every"]:
         token.recurring, token.freq = True, "YEARLY"
     return token
@@ -820,6 +827,8 @@ def _relative_month_part(match: re.Match[str], _: str) -> _Token:
 
 def _year_end(match: re.Match[str], _: str) -> _Token:
     token = _Token("date", month=12, day=31)
+    if match["within"]:
+        token.part = "day_end"
     groups = match.groupdict()
     if (groups.get("shift") or groups.get("enshift")) in ("next", "来年"):
         token.calendar_delta = relativedelta(years=1)
@@ -994,7 +1003,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     _rule(
         r"(?P<every>毎)?(?P<shift>今|本|来|翌)?年度\s*の?\s*(?P<w>末日|末|終わり|おわり|初め|はじめ|始め|頭)"
-        r"|新年度",
+        r"|(?P<shift2>今|本|来|翌)?年度\s*(?P<within>中|内)(?!\s*[旬止])|新年度",
         _fiscal,
     ),
     _rule(
@@ -1049,8 +1058,9 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _nth_weekday,
     ),
     _rule(
-        r"\b(?:the\s+)?(?P<n>[1-5](?=st|nd|rd|th)|first|second|third|fourth|fifth|last)"
-        rf"(?:st|nd|rd|th)?\s+(?P<wd>{_EN_WD})\b"
+        rf"\b(?:the\s+)?(?P<n>{_EN_NTH})(?:st|nd|rd|th)?"
+        rf"(?P<enmore>(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:{_EN_NTH})(?:st|nd|rd|th)?)*)"
+        rf"\s+(?P<wd>{_EN_WD})\b"
         r"(?:\s+(?:of|in)\s+(?:(?:the\s+)?(?P<scope>every|each|this|next|the)?\s*month"
         rf"|(?P<mon>{_MONTH_WORD})\b\.?))?",
         _nth_weekday,
@@ -1159,7 +1169,9 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(r"\b(?:the\s+)?month[-\s]?end\b|\beom\b", _month_end),
     _rule(
         r"(?:(?P<shift>今年|来年)\s*の?\s*)?年末(?!年始)|\b(?:the\s+)?end\s+of\s+(?:the\s+)?"
-        r"(?:(?P<enshift>this|next)\s+)?year\b|\byear[-\s]end\b",
+        r"(?:(?P<enshift>this|next)\s+)?year\b|\byear[-\s]end\b"
+        # 年内に / 今年中: by the end of the year; 年内最後の会議 names a meeting
+        r"|(?P<within>(?:今年|本年)\s*(?:中|内)|年内\s*中?)(?=\s*(?:に|まで|[、,。]|\s|$))",
         lambda match, text: _year_end(match, text),
     ),
     _rule(
@@ -1629,7 +1641,7 @@ _POLITE_END = re.compile(
     r"(?:を|、)?(?:よろしく)?(?:お願い(?:します|致します|いたします)?|おねがいします|してください"
     r"|して下さい|please)?[\s。．.!！]*$"
 )
-_EDGE_PUNCT = " \t\u3000、。,.:：;；!！?？-–~〜・"
+_EDGE_PUNCT = " \t\u3000、。,.:：;；!！?？-–~〜～・"
 
 
 def _is_ascii_edge(char: str) -> bool:
@@ -1778,12 +1790,15 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
     seen = False
     kept: list[_Token] = []
     starts = {token.start for token in tokens}
+    # 毎週 / 隔週 without a day of their own lead into the day that follows them
+    open_repeats = {token.end for token in tokens if token.kind == "every" and not token.weekdays}
     for token in tokens:
         if token.kind in _DATE_KINDS:
             # 月曜日午後4時: what follows is more of the time, not a word of the title
             leads_on = _JOINERS.match(text, token.end)
             joined = leads_on is not None and leads_on.end() in starts
-            if seen and not joined and _TITLE_WORD_NEXT.match(text, token.end):
+            completes = len(text[: token.start].rstrip(" の")) in open_repeats
+            if seen and not joined and not completes and _TITLE_WORD_NEXT.match(text, token.end):
                 continue
             seen = True
         elif token.kind in ("every", "offset", "time"):

@@ -601,6 +601,40 @@ DAY_SPANS_AND_EXCEPTIONS = [
     # 今週中 at the weekend: the week runs until Sunday night
     ("今週中 提出", "2026-11-22T23:59:00+09:00", None, "提出"),
     ("in-person meeting tomorrow 3pm", "2026-11-22T15:00:00+09:00", None, "in-person meeting"),
+    # 毎週 needs the day after it, whatever follows that day
+    (
+        "毎週水曜日の放課後 学習支援",
+        "2026-11-25T09:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=WE",
+        "放課後 学習支援",
+    ),
+    ("あさって15時～ 打ち合わせ", "2026-11-23T15:00:00+09:00", None, "打ち合わせ"),
+    # by the end of the (fiscal) year
+    ("年内に 報告書", "2026-12-31T23:59:00+09:00", None, "報告書"),
+    ("今年中に 報告書", "2026-12-31T23:59:00+09:00", None, "報告書"),
+    ("年内最後の会議 12月20日 15時", "2026-12-20T15:00:00+09:00", None, "年内最後の会議"),
+    ("今年度中 報告書", "2027-03-31T23:59:00+09:00", None, "報告書"),
+    ("年度内に 精算", "2027-03-31T23:59:00+09:00", None, "精算"),
+    ("来年度中に 計画策定", "2028-03-31T23:59:00+09:00", None, "計画策定"),
+    # several n-th weekdays in English, as 第2・第4水曜 in Japanese
+    (
+        "2nd and 4th Wednesday of each month 3pm forum",
+        "2026-11-25T15:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=2WE,4WE",
+        "forum",
+    ),
+    (
+        "first and third Monday of the month at 10am",
+        "2026-12-07T10:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=1MO,3MO",
+        "",
+    ),
+    (
+        "every 1st & 3rd Friday 6pm study group",
+        "2026-12-04T18:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=1FR,3FR",
+        "study group",
+    ),
     ("tomorrow 3pm follow-up", "2026-11-22T15:00:00+09:00", None, "follow-up"),
 ]
 
