@@ -130,7 +130,7 @@ def load_settings(
     tz_name = env.get("BOT_TIMEZONE", "Asia/Tokyo").strip() or "Asia/Tokyo"
     try:
         timezone = ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ConfigError(
             f"BOT_TIMEZONE {tz_name!r} is not an IANA time zone (e.g. Asia/Tokyo)"
         ) from exc

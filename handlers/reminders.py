@@ -22,6 +22,8 @@ from texts import t
 
 UNDO_PREFIX = "rem:undo:"
 UNDO_PATTERN = re.compile(r"^rem:undo:(\d{1,12})$")
+RESTORE_PREFIX = "rem:restore:"
+RESTORE_PATTERN = re.compile(r"^rem:restore:(\d{1,12})$")
 UNSKIP_PREFIX = "rem:unskip:"
 UNSKIP_PATTERN = re.compile(r"^rem:unskip:(\d{1,12}):(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$")
 PLACE_SPLIT = re.compile(r"\s[@＠]\s*")
@@ -205,7 +207,44 @@ async def cancel_reminder(update: Update, context: Context) -> None:
     except service.ReminderError as exc:
         await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
         return
-    await _reply(update, _with_title(lang, "rem.cancelled", reminder))
+    button = InlineKeyboardButton(
+        t(lang, "rem.restore_button"), callback_data=f"{RESTORE_PREFIX}{reminder.id}"
+    )
+    await _reply(
+        update, _with_title(lang, "rem.cancelled", reminder), InlineKeyboardMarkup([[button]])
+    )
+
+
+async def restore_cancelled(update: Update, context: Context) -> None:
+    """Take back a cancellation from its reply's undo button."""
+    query = update.callback_query
+    if query is None:
+        return
+    lang = await user_lang(update, context)
+    match = RESTORE_PATTERN.match(query.data or "")
+    chat = update.effective_chat
+    if match is None or chat is None:
+        await query.answer(t(lang, "rem.button_stale"))
+        return
+    if not await may_manage(update, context):
+        await query.answer(t(lang, "rem.not_admin"), show_alert=True)
+        return
+    reminder_id = int(match.group(1))
+    settings = settings_of(context)
+    try:
+        async with sessions(context).begin() as session:
+            reminder = await service.restore_reminder(
+                session, chat.id, reminder_id, _now(), settings.max_overdue_notices
+            )
+    except service.ReminderError as exc:
+        await query.answer(t(lang, f"rem.{exc.code}", id=reminder_id))
+        return
+    await query.answer()
+    text = _with_title(lang, "rem.restored", reminder)
+    text += "\n" + render.schedule_text(reminder, reminder.occurrence, lang)
+    with contextlib.suppress(BadRequest):  # too old to edit, or already says so
+        await query.edit_message_text(text)
+    delivery.kick(context.application)
 
 
 def _with_title(lang: str, key: str, reminder: Reminder) -> str:
@@ -469,3 +508,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("agenda", show_agenda))
     app.add_handler(CallbackQueryHandler(undo_creation, pattern=r"^rem:undo:"))
     app.add_handler(CallbackQueryHandler(undo_skip, pattern=r"^rem:unskip:"))
+    app.add_handler(CallbackQueryHandler(restore_cancelled, pattern=r"^rem:restore:"))

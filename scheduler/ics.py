@@ -103,7 +103,7 @@ def event_uid(reminder_id: int, bot_username: str | None) -> str:
 def _zone(name: str, fallback: str = "UTC") -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo(fallback)
 
 

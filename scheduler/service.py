@@ -22,9 +22,11 @@ Public API used by other features (calendar export, bench):
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from db.models import Chat, Delivery, Reminder, Rsvp
+from scheduler.timeparse import ZONE_WORDS
 
 MEETING = "meeting"
 MILESTONE = "milestone"
@@ -152,26 +155,44 @@ def zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
         return default
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return default
 
 
+# Names of Japan as people type them for /tz, besides the zone words of the <when> parser.
+_JAPAN = {"日本": "Asia/Tokyo", "東京": "Asia/Tokyo", "japan": "Asia/Tokyo"}
+
+
+@cache
+def _zone_keys() -> dict[str, str]:
+    """Lower-cased IANA names, and city names (spaces for underscores) that only one zone has,
+    to the IANA name; read from the zone database once."""
+    keys = sorted(zoneinfo.available_timezones())
+    cities: dict[str, list[str]] = {}
+    for key in keys:
+        cities.setdefault(key.rsplit("/", 1)[-1].replace("_", " ").lower(), []).append(key)
+    found = {city: named[0] for city, named in cities.items() if len(named) == 1}
+    found.update((key.lower(), key) for key in keys)
+    return found
+
+
 def valid_zone(name: str) -> str | None:
-    """The canonical IANA name for ``name`` (case-insensitive), or None if it is not one."""
-    candidate = name.strip()
+    """The IANA name for ``name``: a zone name in any case, a city (tokyo, New York), or a
+    zone word (JST, PST, 日本時間); None if it is none of these."""
+    candidate = " ".join(name.split())
     if not candidate or candidate.startswith(("/", ".")) or ".." in candidate:
         return None
     try:
         return ZoneInfo(candidate).key
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
-    import zoneinfo
-
     lowered = candidate.lower()
-    for key in zoneinfo.available_timezones():
-        if key.lower() == lowered:
-            return key
-    return None
+    words = {**ZONE_WORDS, **_JAPAN}
+    return (
+        _zone_keys().get(lowered)
+        or _zone_keys().get(lowered.replace("_", " "))
+        or words.get(lowered)
+    )
 
 
 def parse_offsets(text: str) -> list[int] | None:
@@ -404,6 +425,29 @@ async def cancel_reminder(session: AsyncSession, chat_id: int, reminder_id: int)
         raise ReminderError("not_found")
     reminder.status = CANCELLED
     await _close_open(session, reminder.id)
+    return reminder
+
+
+async def restore_reminder(
+    session: AsyncSession, chat_id: int, reminder_id: int, now: datetime, max_overdue: int = 3
+) -> Reminder:
+    """Take back /cancel: the reminder is active again with its next occurrence's notices that
+    are still ahead (a one-off already past is finished)."""
+    reminder = await get_reminder(session, chat_id, reminder_id)
+    if reminder is None or reminder.status != CANCELLED:
+        raise ReminderError("not_cancelled")
+    reminder.status = ACTIVE
+    following = next_occurrence(reminder, now)
+    if following is not None:
+        # the notices /cancel closed are written again, not kept closed by the unique ledger key
+        await session.execute(
+            delete(Delivery).where(
+                Delivery.reminder_id == reminder.id,
+                Delivery.occurrence == following,
+                Delivery.state == SKIPPED,
+            )
+        )
+    await _replan_from(session, reminder, following, now, max_overdue)
     return reminder
 
 

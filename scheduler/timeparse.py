@@ -901,7 +901,8 @@ def _note(match: re.Match[str], _: str) -> _Token:
     return _Token("note")
 
 
-_ZONES = {
+# Zone abbreviations and names people put after a time (3pm PST, 15時 日本時間).
+ZONE_WORDS = {
     "jst": "Asia/Tokyo", "日本時間": "Asia/Tokyo", "japan time": "Asia/Tokyo",
     "tokyo time": "Asia/Tokyo", "kst": "Asia/Seoul", "utc": "UTC", "gmt": "UTC", "z": "UTC",
     "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles",
@@ -915,7 +916,7 @@ _ZONES = {
     "ist": "Asia/Kolkata", "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland",
 }  # fmt: skip
 _ZONE_WORD = "|".join(
-    sorted((re.escape(word) for word in _ZONES if word != "z"), key=len, reverse=True)
+    sorted((re.escape(word) for word in ZONE_WORDS if word != "z"), key=len, reverse=True)
 )
 _NEXT_TO_CLOCK = re.compile(r"(?:\d|[ap]\.?m\.?|時|分|半|noon|o'?clock)\s*\(?\s*$")
 _ISO_CLOCK = re.compile(r"\dt\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
@@ -941,7 +942,7 @@ def _zone(match: re.Match[str], text: str) -> _Token | None:
         return None
     if len(word) == 2 and not re.search(r"[ap]\.?m\.?\s*$", before):
         return None  # ET / PT only right after 3pm: "15時 PT 打ち合わせ" is a title
-    return _Token("zone", zone=_ZONES[word])
+    return _Token("zone", zone=ZONE_WORDS[word])
 
 
 def _rule(pattern: str, build: _Builder) -> tuple[re.Pattern[str], _Builder]:

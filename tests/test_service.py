@@ -163,6 +163,35 @@ async def test_edit_replans_and_cancel_stops(maker: Maker) -> None:
         assert await service.agenda(session, CHAT, NOW) == []
 
 
+async def test_a_cancelled_reminder_restored_gets_its_notices_back(maker: Maker) -> None:
+    meeting = NOW + timedelta(days=3)
+    reminder = await make(maker, service.MEETING, meeting)
+    async with maker.begin() as session:
+        await service.cancel_reminder(session, CHAT, reminder.id)
+    assert await pending_occurrences(maker, reminder.id) == set()
+
+    async with maker.begin() as session:
+        restored = await service.restore_reminder(session, CHAT, reminder.id, NOW)
+    assert restored.status == service.ACTIVE
+    assert await send_all_due(maker, meeting) == ["before:86400", "before:3600"]
+    async with maker.begin() as session:
+        with pytest.raises(service.ReminderError) as raised:
+            await service.restore_reminder(session, CHAT, reminder.id, NOW)
+    assert raised.value.code == "not_cancelled"
+
+
+async def test_a_one_off_restored_after_its_time_is_finished(maker: Maker) -> None:
+    reminder = await make(maker, service.REMIND, NOW + timedelta(hours=2))
+    async with maker.begin() as session:
+        await service.cancel_reminder(session, CHAT, reminder.id)
+    async with maker.begin() as session:
+        restored = await service.restore_reminder(
+            session, CHAT, reminder.id, NOW + timedelta(hours=3)
+        )
+    assert restored.status == service.FINISHED
+    assert await pending_occurrences(maker, reminder.id) == set()
+
+
 async def test_other_chats_cannot_touch_a_reminder(maker: Maker) -> None:
     reminder = await make(maker, service.MEETING, NOW + timedelta(days=3))
     async with maker.begin() as session:
@@ -310,10 +339,23 @@ def test_parse_offsets(text: str, expected: list[int] | None) -> None:
     assert service.parse_offsets(text) == expected
 
 
-def test_valid_zone() -> None:
-    assert service.valid_zone("asia/tokyo") == "Asia/Tokyo"
-    assert service.valid_zone("Mars/Olympus") is None
-    assert service.valid_zone("../etc/passwd") is None
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("asia/tokyo", "Asia/Tokyo"),
+        ("Tokyo", "Asia/Tokyo"),
+        ("new york", "America/New_York"),
+        ("JST", "Asia/Tokyo"),
+        ("日本", "Asia/Tokyo"),
+        ("pst", "America/Los_Angeles"),
+        ("Mars/Olympus", None),
+        ("Springfield", None),
+        ("../etc/passwd", None),
+        ("Europe", None),  # a folder of the zone database, not a zone
+    ],
+)
+def test_valid_zone(name: str, expected: str | None) -> None:
+    assert service.valid_zone(name) == expected
 
 
 @pytest.mark.parametrize(

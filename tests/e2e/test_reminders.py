@@ -113,6 +113,29 @@ async def test_admin_creates_meeting_with_confirmation_and_undo(
     await server.wait_for_message(GROUP.id, "予定はありません", timeout=20)
 
 
+async def test_a_cancellation_can_be_taken_back_and_a_city_names_the_zone(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/tz tokyo", "Asia/Tokyo にしました")
+    await create(server, CHAIR, "/meeting 毎週水曜 16時 学習支援 @ 図書室", "会議を登録しました")
+    cancelled = await create(server, CHAIR, "/cancel 1", "取り消しました")
+    await server.group_message(GROUP, MEMBER, "/agenda")
+    await server.wait_for_message(GROUP.id, "予定はありません", timeout=20)
+
+    await server.press_button(cancelled, buttons(cancelled)["↩️ 元に戻す"], MEMBER)
+    refusal = await server.wait_for(
+        lambda r: r.method.lower() == "answercallbackquery", timeout=20
+    )
+    assert "管理者" in str(refusal.params.get("text")), refusal.params
+    await server.press_button(cancelled, buttons(cancelled)["↩️ 元に戻す"], CHAIR)
+    restored = await server.wait_for_message(GROUP.id, "元に戻しました", timeout=20)
+    assert "毎週水曜日 16:00" in restored["text"], restored["text"]
+    await server.group_message(GROUP, MEMBER, "/agenda")
+    agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
+    assert "学習支援" in agenda["text"] and "場所: 図書室" in agenda["text"], agenda["text"]
+
+
 async def test_admin_calls_off_one_meeting_of_a_series_and_takes_it_back(
     group_bot: FakeTelegramServer,
 ) -> None:
