@@ -48,11 +48,22 @@ _PATTERN = re.compile(
     )
 )
 _NOT_WORDS = re.compile(r"[\W_ー〜~]+")
+# 🙏, 👍 or 🙇‍♀️ on their own thank, as in chat they do (skin tones and joiners included).
+_THANKS_EMOJI = re.compile(
+    r"[\s🙏👍👌🙇♀♂✨😊🙂\u200d\ufe0f\U0001f3fb-\U0001f3ff]*[🙏👍👌🙇][\s\W]*"
+)
 MAX_LENGTH = 40
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds any letter, digit, kana or kanji (not only emoji or punctuation)."""
+    return bool(_NOT_WORDS.sub("", unicodedata.normalize("NFKC", text)))
 
 
 def small_talk(text: str) -> str | None:
     """GREETING, THANKS or GOODBYE when ``text`` is nothing but such phrases, else None."""
+    if _THANKS_EMOJI.fullmatch(text):
+        return THANKS
     folded = _NOT_WORDS.sub("", to_hiragana(unicodedata.normalize("NFKC", text).lower()))
     if not folded or len(folded) > MAX_LENGTH:
         return None

@@ -39,7 +39,7 @@ from db.faq_repo import (
 )
 from faq.catalog import Catalog, build_catalog, short_key
 from faq.match import MatchResult, match
-from faq.smalltalk import GREETING, small_talk
+from faq.smalltalk import GREETING, has_words, small_talk
 from faq.store import FaqEntry, StoreError, load_store
 from handlers.common import (
     FAQ_CATALOG,
@@ -175,6 +175,9 @@ async def respond(update: Update, context: Context, question: str) -> None:
         # A greeting or a thank-you on its own is not a question the store failed to answer.
         markup = topics_keyboard(catalog, lang) if chatter == GREETING else None
         await message.reply_text(t(lang, f"faq.smalltalk_{chatter}"), reply_markup=markup)
+        return
+    if not has_words(question):  # 😀😀😀 or ？ alone: nothing to look up or record
+        await message.reply_text(t(lang, "faq.not_text"))
         return
     request = await reminder_request_in(update, context, question)
     if request is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faq.smalltalk import GOODBYE, GREETING, THANKS, small_talk
+from faq.smalltalk import GOODBYE, GREETING, THANKS, has_words, small_talk
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,10 @@ from faq.smalltalk import GOODBYE, GREETING, THANKS, small_talk
         ("こんにちは、ありがとうございます", THANKS),  # thanks wins over the greeting
         ("おやすみなさい", GOODBYE),
         ("Bye!", GOODBYE),
+        ("🙏", THANKS),
+        ("👍👍", THANKS),
+        ("🙇‍♀️", THANKS),
+        ("👍🏻 ", THANKS),
     ],
 )
 def test_small_talk_alone_is_recognised(text: str, kind: str) -> None:
@@ -45,3 +49,20 @@ def test_small_talk_alone_is_recognised(text: str, kind: str) -> None:
 )
 def test_anything_with_a_question_in_it_is_not_small_talk(text: str) -> None:
     assert small_talk(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("😀😀😀", False),
+        ("？", False),
+        ("...!?", False),
+        ("ー〜", False),
+        ("議事録？", True),
+        ("ｈｅｌｐ", True),
+        ("2", True),
+        ("😀 保険", True),
+    ],
+)
+def test_only_emoji_or_punctuation_has_no_words_to_look_up(text: str, words: bool) -> None:
+    assert has_words(text) is words

@@ -129,6 +129,13 @@ async def test_greetings_thanks_and_reminder_requests_are_not_failed_questions(
     thanks = await fake_server.wait_for_message(EMMA.id, timeout=TIMEOUT)
     assert "welcome" in thanks["text"]
 
+    await fake_server.private_message(EMMA, "🙏")
+    bowed = await fake_server.wait_for_message(EMMA.id, timeout=TIMEOUT)
+    assert "welcome" in bowed["text"]
+    await fake_server.private_message(bot_admin, "😀😀😀？")
+    wordless = await fake_server.wait_for_message(bot_admin.id, timeout=TIMEOUT)
+    assert "文字で質問" in wordless["text"]
+
     await fake_server.private_message(bot_admin, "明日10時に会議をリマインドして")
     hint = await fake_server.wait_for_message(bot_admin.id, timeout=TIMEOUT)
     assert "\n/meeting 明日10時に会議\n" in hint["text"]  # the command to send, on its own line
@@ -136,7 +143,7 @@ async def test_greetings_thanks_and_reminder_requests_are_not_failed_questions(
     await fake_server.private_message(bot_admin, "/unanswered")
     queue = await fake_server.wait_for_message(bot_admin.id, timeout=TIMEOUT)
     assert "こんにちは" not in queue["text"] and "Thanks" not in queue["text"]
-    assert "リマインドして" not in queue["text"]
+    assert "リマインドして" not in queue["text"] and "😀" not in queue["text"]
 
 
 async def test_admin_sees_how_the_faq_was_used(
