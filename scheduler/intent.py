@@ -1,7 +1,8 @@
 """What people mean in free wording around reminders: a request written as a sentence
 (「明日10時に会議をリマインドして」, "remind us tomorrow at 10 about the meeting") and the command
-that would do it, so the bot can offer it instead of searching the FAQ; and whether the words
-after an /edit's new time are a new title or just say "change it".
+that would do it, so the bot can offer it instead of searching the FAQ; whether the words
+after an /edit's new time are a new title or just say "change it"; and the answer in a reply to
+a meeting notice (「出席します」, "can't make it, sorry").
 
 Pure: no ``telegram`` import. The suggestion is only made when the parser reads a time and a
 title out of what is left once the request words are taken off.
@@ -109,3 +110,44 @@ def reminder_request(body: str, now: datetime, tz: str | ZoneInfo) -> ReminderRe
         return None
     command = "meeting" if _MEETING_WORDS.search(title) else "remind"
     return ReminderRequest(command, body)
+
+
+# Answers to a meeting notice, read from a short reply. Refusals are looked for first, since
+# they often hold the accepting word (参加できません, can't attend).
+_RSVP_NO = re.compile(
+    r"欠席|不参加|休み|やすみ|欠(?:で|です|します)|(?:行|い|伺|うかが|参加|出席|出)"
+    r"(?:け|え|でき|れ|られ)(?:ませ|ない|ず)|無理|むり|都合が(?:悪|つき?ませ|合いませ|つかな)"
+    r"|\b(?:can'?t|cannot|can not|won'?t|will not|unable|not)\s+(?:be\s+able\s+to\s+)?"
+    r"(?:make|attend|come|join|be there|coming|attending|joining)|\babsent\b"
+    r"|\b(?:apologies|regrets|skip(?:ping)?)\b|^\s*no\b",
+    re.IGNORECASE,
+)
+_RSVP_MAYBE = re.compile(
+    r"未定|わかりません|分かりません|わからない|分からない|微妙|調整中|検討中|たぶん|多分"
+    r"|\b(?:maybe|not sure|tentative(?:ly)?|might|possibly|tbd|unsure)\b",
+    re.IGNORECASE,
+)
+_RSVP_YES = re.compile(
+    r"出席(?!者|簿)|参加(?!者|費|人数)|(?:行|い)きます|伺います|うかがいます|参ります|まいります|出ます|遅れ|遅刻"
+    r"|\b(?:attend(?:ing)?|i'?ll be there|i will be there|count me in|i'?m in|join(?:ing)?"
+    r"|coming|will come|see you there|yes|sure)\b",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(
+    r"[?？]|(?:ですか|ますか|でしょうか)[。\s]*$|教えて|知りたい|どこ|いつ|何|なに|誰|だれ"
+    r"|\b(?:how|what|where|when|who|which)\b",
+    re.IGNORECASE,
+)
+MAX_RSVP_REPLY = 40
+
+
+def read_rsvp(text: str) -> str | None:
+    """ "yes", "no" or "maybe" when a short reply to a meeting notice answers it, else None
+    (a question about the meeting is left to the FAQ)."""
+    reply = unicodedata.normalize("NFKC", text).strip()
+    if not reply or len(reply) > MAX_RSVP_REPLY or _QUESTION.search(reply):
+        return None
+    for answer, pattern in (("no", _RSVP_NO), ("maybe", _RSVP_MAYBE), ("yes", _RSVP_YES)):
+        if pattern.search(reply):
+            return answer
+    return None

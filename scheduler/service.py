@@ -1054,6 +1054,24 @@ def notice_takes_rsvp(row: Delivery, reminder: Reminder, chat_id: int, message_i
     return row.message_id == message_id
 
 
+async def notice_for_message(
+    session: AsyncSession, chat_id: int, message_id: int
+) -> tuple[Delivery, Reminder] | None:
+    """The meeting notice the bot sent as ``message_id`` in ``chat_id``, with its meeting; None
+    for any other message (an FAQ answer, a confirmation, a deadline notice)."""
+    row = await session.scalar(
+        select(Delivery).where(Delivery.chat_id == chat_id, Delivery.message_id == message_id)
+    )
+    reminder = await session.get(Reminder, row.reminder_id) if row is not None else None
+    if (
+        row is None
+        or reminder is None
+        or not notice_takes_rsvp(row, reminder, chat_id, message_id)
+    ):
+        return None
+    return row, reminder
+
+
 async def rsvp_counts(session: AsyncSession, reminder_id: int, occurrence: datetime) -> RsvpCounts:
     rows = await session.execute(
         select(Rsvp.answer, Rsvp.user_name)

@@ -10,6 +10,7 @@ from scheduler.intent import (
     EditWords,
     ReminderRequest,
     read_edit_words,
+    read_rsvp,
     reminder_request,
     request_body,
 )
@@ -89,3 +90,34 @@ def test_words_after_an_edits_time_rename_or_say_this_one_only(
     words: str, expected: EditWords
 ) -> None:
     assert read_edit_words(words) == expected
+
+
+@pytest.mark.parametrize(
+    ("reply", "answer"),
+    [
+        ("出席します", "yes"),
+        ("参加します！", "yes"),
+        ("少し遅れますが行きます", "yes"),
+        ("欠席します", "no"),
+        ("すみません、今回はお休みします", "no"),
+        ("参加できません", "no"),  # the refusal holds the accepting word
+        ("都合が悪いです", "no"),
+        ("未定です", "maybe"),
+        ("まだわかりません", "maybe"),
+        ("I'll be there", "yes"),
+        ("count me in", "yes"),
+        ("Sorry, can't make it", "no"),
+        ("cannot attend", "no"),
+        ("not sure yet", "maybe"),
+        # questions and other talk are left to the FAQ
+        ("出席しますか？", None),
+        ("会場はどこですか", None),
+        ("了解です", None),
+        ("Is it in room 3?", None),
+        ("参加者は何人くらいを予定していて、資料は何部用意すればよいか教えてください", None),
+    ],
+)
+def test_a_short_reply_to_a_meeting_notice_is_read_as_an_answer(
+    reply: str, answer: str | None
+) -> None:
+    assert read_rsvp(reply) == answer

@@ -184,6 +184,7 @@ MESSAGES: dict[str, str] = {
     "rem.rsvp_no": "Can't",
     "rem.rsvp_maybe": "Maybe",
     "rem.rsvp_saved": "Your answer: {answer}",
+    "rem.rsvp_by_reply": "{name}: noted as “{answer}”.",
     "rem.button_stale": "This button no longer works.",
     "rem.usage_meeting": "Usage: <code>/meeting when title @ place</code>\nExample: <code>/meeting every 2nd Tuesday 15:00 steering committee @ community hall</code>\nExample: <code>/meeting tomorrow 10:00 planning call</code>",
     "rem.usage_milestone": "Usage: <code>/milestone when title</code>\nExample: <code>/milestone Dec 10 17:00 submit the annual report</code>",

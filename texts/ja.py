@@ -184,6 +184,7 @@ MESSAGES: dict[str, str] = {
     "rem.rsvp_no": "欠席",
     "rem.rsvp_maybe": "未定",
     "rem.rsvp_saved": "回答しました: {answer}",
+    "rem.rsvp_by_reply": "{name}さん: 「{answer}」で受け付けました。",
     "rem.button_stale": "このボタンは使えなくなりました。",
     "rem.usage_meeting": "使い方: <code>/meeting 日時 内容 @ 場所</code>\n例: <code>/meeting 毎月第2火曜日 15時 運営委員会 @ 公民館</code>\n例: <code>/meeting 明日 10:00 打ち合わせ</code>",
     "rem.usage_milestone": "使い方: <code>/milestone 日時 内容</code>\n例: <code>/milestone 12月10日 17時 実績報告書の提出</code>",

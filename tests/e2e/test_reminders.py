@@ -283,6 +283,16 @@ async def test_notice_is_delivered_once_and_rsvp_updates_counts_in_place(
     assert f"出席: {CHAIR.first_name}\n欠席: {MEMBER.first_name}" in edited["text"]
     assert set(buttons(edited)) == {"出席 1", "欠席 1", "未定 0"}
 
+    # a short reply to the notice answers it like its buttons; a question goes to the FAQ
+    await server.group_message(GROUP, GUEST, "Sorry, can't make it", reply_to=meeting)
+    await server.wait_for_message(GROUP.id, "Guest: noted as “Can't”", timeout=20)
+    edited = await server.wait_for_message(GROUP.id, "出席 1・欠席 2・未定 0", timeout=20)
+    assert edited["message_id"] == meeting["message_id"]
+    await server.group_message(GROUP, MEMBER, "やっぱり出席します", reply_to=meeting)
+    await server.wait_for_message(GROUP.id, "出席 2・欠席 1・未定 0", timeout=20)
+    await server.group_message(GROUP, MEMBER, "議事録は誰が書くの？", reply_to=meeting)
+    await server.wait_for_message(GROUP.id, "議事録", timeout=20)
+
     await server.group_message(GROUP, MEMBER, "/agenda")
     await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
     await asyncio.sleep(2)
