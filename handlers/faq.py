@@ -50,8 +50,9 @@ from handlers.common import (
     settings_of,
     user_lang,
 )
+from handlers.reminders import agenda_reply
 from scheduler import service
-from scheduler.intent import ReminderRequest, reminder_request, request_body
+from scheduler.intent import ReminderRequest, asks_for_agenda, reminder_request, request_body
 from texts import DEFAULT_LANG, LANGUAGES, split_text, t
 
 logger = logging.getLogger(__name__)
@@ -179,6 +180,12 @@ async def respond(update: Update, context: Context, question: str) -> None:
     if not has_words(question):  # 😀😀😀 or ？ alone: nothing to look up or record
         await message.reply_text(t(lang, "faq.not_text"))
         return
+    if asks_for_agenda(question) and update.effective_chat is not None:
+        # 「次の会議はいつ？」 in a chat with reminders: its agenda, not the FAQ on /agenda
+        agenda, listed = await agenda_reply(context, update.effective_chat.id, lang)
+        if listed:
+            await message.reply_text(agenda)
+            return
     request = await reminder_request_in(update, context, question)
     if request is not None:
         command = html.escape(f"/{request.command} {request.text}")

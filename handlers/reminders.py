@@ -428,11 +428,19 @@ async def show_agenda(update: Update, context: Context) -> None:
             await _reply(update, t(lang, "rem.agenda_usage"))
             return
         days = int(arg)
+    text, _ = await agenda_reply(context, chat.id, lang, days)
+    await _reply(update, text)
+
+
+async def agenda_reply(
+    context: Context, chat_id: int, lang: str, days: int = DEFAULT_AGENDA_DAYS
+) -> tuple[str, bool]:
+    """The /agenda text for the chat, and whether anything is on it."""
     settings = settings_of(context)
     async with sessions(context)() as session:
-        tz = await service.chat_zone(session, chat.id, settings.timezone)
-        items = await service.agenda(session, chat.id, _now(), days)
-    await _reply(update, render.agenda_text(items, days, tz, lang))
+        tz = await service.chat_zone(session, chat_id, settings.timezone)
+        items = await service.agenda(session, chat_id, _now(), days)
+    return render.agenda_text(items, days, tz, lang), bool(items)
 
 
 async def set_timezone(update: Update, context: Context) -> None:

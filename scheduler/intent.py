@@ -2,7 +2,8 @@
 (「明日10時に会議をリマインドして」, "remind us tomorrow at 10 about the meeting") and the command
 that would do it, so the bot can offer it instead of searching the FAQ; whether the words
 after an /edit's new time are a new title or just say "change it"; and the answer in a reply to
-a meeting notice (「出席します」, "can't make it, sorry").
+a meeting notice (「出席します」, "can't make it, sorry"); and a question about what is coming
+(「次の会議はいつ？」, "when is the next meeting?"), which the chat's own agenda answers.
 
 Pure: no ``telegram`` import. The suggestion is only made when the parser reads a time and a
 title out of what is left once the request words are taken off.
@@ -151,3 +152,27 @@ def read_rsvp(text: str) -> str | None:
         if pattern.search(reply):
             return answer
     return None
+
+
+# 「次の会議はいつ？」, "when is the next meeting?": the chat's agenda answers.
+_JA_AGENDA = re.compile(
+    r"(?:次|今度|次回|直近|今後|これから|今月|来月|今週|来週)の?"
+    r"(?:会議|打ち?合わ?せ|ミーティング|定例会?|委員会|集まり|会合|予定|締め?切り?|〆切|行事)"
+    r"(?:は|って|の日程は?|の日時は?)?\s*(?:いつ|何時|なんじ|何日|どこ|ある|あります|教えて|を教えて"
+    r"|[は]?[?？]|$)"
+)
+_EN_AGENDA = re.compile(
+    r"\b(?:when|what\s+time|what\s+day)\s*(?:is|'s)\s+(?:the\s+|our\s+)?next\s+"
+    r"(?:meeting|session|event|deadline|call)|\bwhat'?s\s+(?:coming\s+up|next|on\s+the\s+agenda)"
+    r"|\bupcoming\s+(?:meetings|events|deadlines)|^\s*next\s+meeting\s*\??\s*$",
+    re.IGNORECASE,
+)
+MAX_AGENDA_QUESTION = 30
+
+
+def asks_for_agenda(text: str) -> bool:
+    """Whether a short message asks what is coming up in the chat."""
+    question = unicodedata.normalize("NFKC", text).strip()
+    if not question or len(question) > MAX_AGENDA_QUESTION:
+        return False
+    return bool(_JA_AGENDA.search(question) or _EN_AGENDA.search(question))

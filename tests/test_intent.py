@@ -9,6 +9,7 @@ import pytest
 from scheduler.intent import (
     EditWords,
     ReminderRequest,
+    asks_for_agenda,
     read_edit_words,
     read_rsvp,
     reminder_request,
@@ -121,3 +122,25 @@ def test_a_short_reply_to_a_meeting_notice_is_read_as_an_answer(
     reply: str, answer: str | None
 ) -> None:
     assert read_rsvp(reply) == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("次の会議はいつ？", True),
+        ("次の会議っていつだっけ", True),
+        ("今後の予定を教えて", True),
+        ("次回の定例会の日時は？", True),
+        ("次の締め切りはいつ", True),
+        ("When is the next meeting?", True),
+        ("what's coming up?", True),
+        ("upcoming deadlines", True),
+        # questions about meetings that the FAQ answers
+        ("次の会議の議事録はどこ？", False),
+        ("会議の日程を決めるには？", False),
+        ("次の会議で何を話す？", False),
+        ("how do I schedule a meeting?", False),
+    ],
+)
+def test_a_question_about_what_is_coming_is_recognised(text: str, asks: bool) -> None:
+    assert asks_for_agenda(text) is asks

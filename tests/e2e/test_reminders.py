@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import StartBot
-from tests.fake_telegram import Chat, FakeTelegramServer, JSONDict, User
+from tests.fake_telegram import BOT_USERNAME, Chat, FakeTelegramServer, JSONDict, User
 
 pytestmark = pytest.mark.e2e
 
@@ -134,6 +134,19 @@ async def test_a_cancellation_can_be_taken_back_and_a_city_names_the_zone(
     await server.group_message(GROUP, MEMBER, "/agenda")
     agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
     assert "学習支援" in agenda["text"] and "場所: 図書室" in agenda["text"], agenda["text"]
+
+
+async def test_asking_when_the_next_meeting_is_shows_the_agenda(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    await server.group_message(GROUP, MEMBER, f"@{BOT_USERNAME} 次の会議はいつ？")
+    faq = await server.wait_for_message(GROUP.id, "/agenda", timeout=20)  # nothing yet: the FAQ
+    assert "今後30日間" not in faq["text"]
+    await create(server, CHAIR, "/meeting 毎週水曜 16時 学習支援 @ 図書室", "会議を登録しました")
+    await server.group_message(GROUP, MEMBER, f"@{BOT_USERNAME} 次の会議はいつ？")
+    agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
+    assert "学習支援" in agenda["text"] and "毎週水曜日 16:00" in agenda["text"], agenda["text"]
 
 
 async def test_admin_calls_off_one_meeting_of_a_series_and_takes_it_back(
