@@ -2,7 +2,7 @@
 
 from types import ModuleType
 
-from handlers import admin, calendar, errors, faq, membership, reminders, rsvp, start
+from handlers import admin, calendar, errors, faq, membership, notices, reminders, start
 
 # Order matters: bot.py registers and starts them in this order (errors last).
-FEATURES: list[ModuleType] = [start, faq, admin, calendar, reminders, rsvp, membership, errors]
+FEATURES: list[ModuleType] = [start, faq, admin, calendar, reminders, notices, membership, errors]

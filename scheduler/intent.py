@@ -2,8 +2,9 @@
 (「明日10時に会議をリマインドして」, "remind us tomorrow at 10 about the meeting") and the command
 that would do it, so the bot can offer it instead of searching the FAQ; whether the words
 after an /edit's new time are a new title or just say "change it"; and the answer in a reply to
-a meeting notice (「出席します」, "can't make it, sorry"); and a question about what is coming
-(「次の会議はいつ？」, "when is the next meeting?"), which the chat's own agenda answers.
+a meeting notice (「出席します」, "can't make it, sorry") or a deadline's (「提出しました」); and
+a question about what is coming (「次の会議はいつ？」, "when is the next meeting?"), which the
+chat's own agenda answers.
 
 Pure: no ``telegram`` import. The suggestion is only made when the parser reads a time and a
 title out of what is left once the request words are taken off.
@@ -176,3 +177,23 @@ def asks_for_agenda(text: str) -> bool:
     if not question or len(question) > MAX_AGENDA_QUESTION:
         return False
     return bool(_JA_AGENDA.search(question) or _EN_AGENDA.search(question))
+
+
+# 「提出しました」, 「完了です」, "done", "submitted": a reply saying a deadline's work is done.
+_DONE = re.compile(
+    r"(?:提出|完了|送付|送信|納品|入稿|対応|作業)(?:しました|済み?|いたしました|です|完了)"
+    r"|(?:出し|送り|終わり|終え|済み|済ませ)ました|^\s*(?:完了|済)\s*[。!！]*\s*$"
+    r"|\b(?:done|submitted|finished|completed|sent(?:\s+it)?|all\s+set)\b",
+    re.IGNORECASE,
+)
+_NOT_DONE = re.compile(
+    r"まだ|未提出|未完了|できていません|not\s+(?:yet|done)|\bnot\b", re.IGNORECASE
+)
+
+
+def read_done(text: str) -> bool:
+    """Whether a short reply to a deadline notice says the work is done."""
+    reply = unicodedata.normalize("NFKC", text).strip()
+    if not reply or len(reply) > MAX_RSVP_REPLY or _QUESTION.search(reply):
+        return False
+    return bool(_DONE.search(reply)) and not _NOT_DONE.search(reply)

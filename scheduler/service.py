@@ -1057,19 +1057,23 @@ def notice_takes_rsvp(row: Delivery, reminder: Reminder, chat_id: int, message_i
 async def notice_for_message(
     session: AsyncSession, chat_id: int, message_id: int
 ) -> tuple[Delivery, Reminder] | None:
-    """The meeting notice the bot sent as ``message_id`` in ``chat_id``, with its meeting; None
-    for any other message (an FAQ answer, a confirmation, a deadline notice)."""
-    row = await session.scalar(
-        select(Delivery).where(Delivery.chat_id == chat_id, Delivery.message_id == message_id)
+    """The notice the bot sent as ``message_id`` in ``chat_id``, with its reminder; None for
+    any other message (an FAQ answer, a confirmation).
+
+    A quick reply can arrive before the send is recorded: the one notice still 'sending' to
+    the chat without a message id is then the one replied to."""
+    # One statement, so the send being recorded meanwhile cannot slip between two lookups.
+    in_flight = (Delivery.state == SENDING) & Delivery.message_id.is_(None)
+    found = await session.scalars(
+        select(Delivery)
+        .where(Delivery.chat_id == chat_id, (Delivery.message_id == message_id) | in_flight)
+        .limit(3)
     )
+    candidates = list(found)
+    exact = [row for row in candidates if row.message_id == message_id]
+    row = exact[0] if exact else candidates[0] if len(candidates) == 1 else None
     reminder = await session.get(Reminder, row.reminder_id) if row is not None else None
-    if (
-        row is None
-        or reminder is None
-        or not notice_takes_rsvp(row, reminder, chat_id, message_id)
-    ):
-        return None
-    return row, reminder
+    return (row, reminder) if row is not None and reminder is not None else None
 
 
 async def rsvp_counts(session: AsyncSession, reminder_id: int, occurrence: datetime) -> RsvpCounts:

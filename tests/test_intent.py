@@ -10,6 +10,7 @@ from scheduler.intent import (
     EditWords,
     ReminderRequest,
     asks_for_agenda,
+    read_done,
     read_edit_words,
     read_rsvp,
     reminder_request,
@@ -144,3 +145,26 @@ def test_a_short_reply_to_a_meeting_notice_is_read_as_an_answer(
 )
 def test_a_question_about_what_is_coming_is_recognised(text: str, asks: bool) -> None:
     assert asks_for_agenda(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("reply", "done"),
+    [
+        ("提出しました", True),
+        ("提出済みです", True),
+        ("完了しました！", True),
+        ("報告書を出しました", True),
+        ("終わりました", True),
+        ("Done", True),
+        ("submitted", True),
+        ("まだ提出していません", False),
+        ("提出しましたか？", False),
+        ("いつまでに提出？", False),
+        ("not done yet", False),
+        ("了解です", False),
+    ],
+)
+def test_a_short_reply_to_a_deadline_notice_says_whether_it_is_done(
+    reply: str, done: bool
+) -> None:
+    assert read_done(reply) is done

@@ -198,6 +198,7 @@ MESSAGES: dict[str, str] = {
     "rem.not_milestone": "#{id} is not a deadline; <code>/done</code> is for items made with <code>/milestone</code>.",
     "rem.already_done": "#{id} is already done.",
     "rem.done": "✅ #{id} “{title}” is done. No more notices will be sent for it.",
+    "rem.done_by_admin": "Thank you. A group administrator marks deadline #{id} done (<code>/done {id}</code>).",
     "rem.cancelled": "#{id} “{title}” is cancelled.",
     "rem.restore_button": "↩️ Undo",
     "rem.restored": "#{id} “{title}” is back on.",

@@ -198,6 +198,7 @@ MESSAGES: dict[str, str] = {
     "rem.not_milestone": "#{id} は締切ではありません。<code>/done</code> は <code>/milestone</code> で登録したものに使います。",
     "rem.already_done": "#{id} はすでに完了しています。",
     "rem.done": "✅ #{id}「{title}」を完了にしました。以降のお知らせは送りません。",
+    "rem.done_by_admin": "ありがとうございます。締切 #{id} を完了にするのはグループの管理者です（<code>/done {id}</code>）。",
     "rem.cancelled": "#{id}「{title}」を取り消しました。",
     "rem.restore_button": "↩️ 元に戻す",
     "rem.restored": "#{id}「{title}」を元に戻しました。",

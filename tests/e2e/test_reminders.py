@@ -313,6 +313,22 @@ async def test_notice_is_delivered_once_and_rsvp_updates_counts_in_place(
     assert len(notices(server, GROUP.id, "会議の時間です")) == 1
 
 
+async def test_a_deadline_notice_answered_with_submitted_is_marked_done(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/milestone 1分後 実績報告書", "締切を登録しました")
+    due = await server.wait_for_message(GROUP.id, "締切の時刻です", timeout=NOTICE_WAIT)
+    await server.group_message(GROUP, MEMBER, "提出しました！", reply_to=due)
+    await server.wait_for_message(GROUP.id, "/done 1", timeout=20)  # only an admin marks it
+    await server.group_message(GROUP, MEMBER, "/agenda")
+    await server.wait_for_message(GROUP.id, "期限超過", timeout=20)
+    await server.group_message(GROUP, CHAIR, "提出済みです", reply_to=due)
+    await server.wait_for_message(GROUP.id, "「実績報告書」を完了にしました", timeout=20)
+    await server.group_message(GROUP, MEMBER, "/agenda")  # done: no longer listed as overdue
+    await server.wait_for_message(GROUP.id, "予定はありません", timeout=20)
+
+
 async def test_notice_due_while_down_is_sent_once_marked_delayed(
     start_bot: StartBot, fake_server: FakeTelegramServer, tmp_path: Path
 ) -> None:

@@ -1,5 +1,5 @@
-"""RSVP on meeting notices, by button or by a short reply (「出席します」): record the answer and
-update the counts in place."""
+"""Answers to notices: RSVP on a meeting's, by button or by a short reply (「出席します」), with
+the counts updated in place; and 「提出しました」 in reply to a deadline's, which marks it done."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from telegram.ext import (
 )
 
 from db.models import Chat, Delivery, Reminder
-from handlers.common import Context, sessions, user_lang
+from handlers.common import Context, may_manage, sessions, settings_of, user_lang
 from scheduler import delivery, render, service
-from scheduler.intent import read_rsvp
+from scheduler.intent import read_done, read_rsvp
 from texts import DEFAULT_LANG, t
 
 RSVP_PATTERN = re.compile(r"^rsvp:(\d{1,12}):([ynm])$")
@@ -85,8 +85,9 @@ async def record_rsvp(update: Update, context: Context) -> None:
             raise
 
 
-async def rsvp_by_reply(update: Update, context: Context) -> None:
-    """Take a short reply to a meeting notice (「出席します」) as its RSVP button."""
+async def answer_notice_reply(update: Update, context: Context) -> None:
+    """Take a short reply to a notice as its answer: 「出席します」 to a meeting's,
+    「提出しました」 to a deadline's; anything else in reply is left to the FAQ."""
     message = update.effective_message
     user = update.effective_user
     replied = message.reply_to_message if message is not None else None
@@ -95,35 +96,63 @@ async def rsvp_by_reply(update: Update, context: Context) -> None:
     if replied.from_user is None or replied.from_user.id != context.bot.id:
         return
     answer = read_rsvp(message.text)
-    if answer is None:
-        return  # a question about the meeting: the FAQ reads it
+    done = read_done(message.text)
+    if answer is None and not done:
+        return  # a question about the meeting or the deadline: the FAQ reads it
+    chat_id, notice_id = message.chat.id, replied.message_id
+    saved: tuple[str, InlineKeyboardMarkup] | None = None
     async with sessions(context).begin() as session:
-        found = await service.notice_for_message(session, message.chat.id, replied.message_id)
-        saved = await _save_answer(session, *found, user, answer) if found else None
-    if saved is None:
-        return  # a reply to an FAQ answer or a confirmation
-    text, markup = saved
+        found = await service.notice_for_message(session, chat_id, notice_id)
+        if found is None:
+            return  # a reply to an FAQ answer or a confirmation
+        row, reminder = found
+        if answer is not None and service.notice_takes_rsvp(row, reminder, chat_id, notice_id):
+            saved = await _save_answer(session, row, reminder, user, answer)
     lang = await user_lang(update, context)
-    await message.reply_text(
-        t(
-            lang,
-            "rem.rsvp_by_reply",
-            name=html.escape(_name(user)),
-            answer=t(lang, f"rem.rsvp_{answer}"),
-        )
-    )
-    try:
-        await context.bot.edit_message_text(
-            text, chat_id=message.chat.id, message_id=replied.message_id, reply_markup=markup
-        )
-    except BadRequest as exc:
-        if not _unchanged(exc):
-            raise
+    if saved is not None and answer is not None:
+        name, answer_text = html.escape(_name(user)), t(lang, f"rem.rsvp_{answer}")
+        await message.reply_text(t(lang, "rem.rsvp_by_reply", name=name, answer=answer_text))
+        text, markup = saved
+        try:
+            await context.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=notice_id, reply_markup=markup
+            )
+        except BadRequest as exc:
+            if not _unchanged(exc):
+                raise
+    elif done and reminder.kind == service.MILESTONE:
+        await _mark_done_by_reply(update, context, lang, reminder.id)
+    else:
+        return
     raise ApplicationHandlerStop  # answered: not a question for the FAQ
+
+
+async def _mark_done_by_reply(
+    update: Update, context: Context, lang: str, reminder_id: int
+) -> None:
+    """Mark the deadline done for an administrator; tell anyone else who can."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    if not await may_manage(update, context):
+        await message.reply_text(t(lang, "rem.done_by_admin", id=reminder_id))
+        return
+    try:
+        async with sessions(context).begin() as session:
+            reminder = await service.mark_done(
+                session, chat.id, reminder_id, datetime.now(UTC),
+                settings_of(context).max_overdue_notices,
+            )  # fmt: skip
+    except service.ReminderError as exc:
+        await message.reply_text(t(lang, f"rem.{exc.code}", id=reminder_id))
+        return
+    title = html.escape(reminder.title)
+    await message.reply_text(t(lang, "rem.done", id=reminder.id, title=title))
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(record_rsvp, pattern=r"^rsvp:"))
     # Ahead of the FAQ's reply handler (group 0), which would take 「欠席します」 as a question.
     replies = filters.ChatType.GROUPS & filters.TEXT & filters.REPLY & ~filters.COMMAND
-    app.add_handler(MessageHandler(replies, rsvp_by_reply), group=-1)
+    app.add_handler(MessageHandler(replies, answer_notice_reply), group=-1)
