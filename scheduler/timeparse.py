@@ -621,8 +621,12 @@ def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
     mode = {
         **_WEEK_MODES, "次の": "next", "次回": "next", "次回の": "next", "今度の": "next",
     }.get(match["mod"] or "")  # fmt: skip
-    # A timetable's 月〜金 names a standing pattern; 来週の月〜水 is one span of days.
-    return _Token("weekday", weekdays=days, week_mode=mode, recurring=shorthand and not mode)
+    # A timetable's 月〜金 or 月・水・金 names a standing pattern; 来週の月〜水 and
+    # 月曜から水曜まで are one span of days.
+    listing = len(days) > 1 and "から" not in listed
+    return _Token(
+        "weekday", weekdays=days, week_mode=mode, recurring=(shorthand or listing) and not mode
+    )
 
 
 def _excepted_days(match: re.Match[str], _: str) -> _Token:
@@ -646,8 +650,11 @@ def _en_weekdays(match: re.Match[str], _: str) -> _Token:
         mode = "week+1"
     elif modifier and modifier[0] == "next":
         mode = "next"
-    # Mondays, and a timetable's Mon-Thu, name a standing pattern.
-    repeating = plural or (shorthand and mode is None)
+    # Mondays, and a timetable's Mon-Thu or Mon, Wed and Fri, name a standing pattern; Monday
+    # or Tuesday is a choice, Monday to Wednesday one span of days.
+    spans_or_choice = any(word for word, _, _ in items) or re.search(r"\bor\b", match["list"])
+    listing = len(days) > 1 and not spans_or_choice
+    repeating = plural or ((shorthand or listing) and mode is None)
     return _Token("weekday", weekdays=days, week_mode=mode, recurring=repeating)
 
 
@@ -1784,6 +1791,7 @@ _TITLE_WORD_NEXT = re.compile(
 
 
 _JOINERS = re.compile(r"[\sのに、,]*")
+_NOUN_NEXT = re.compile(r"\s+(?!(?:at|on|in|by|from|to|and|or)\b)[a-z]")
 
 
 def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
@@ -1793,12 +1801,19 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
     starts = {token.start for token in tokens}
     # 毎週 / 隔週 without a day of their own lead into the day that follows them
     open_repeats = {token.end for token in tokens if token.kind == "every" and not token.weekdays}
+    dates = sum(token.kind in _DATE_KINDS for token in tokens)
     for token in tokens:
         if token.kind in _DATE_KINDS:
             # 月曜日午後4時: what follows is more of the time, not a word of the title
             leads_on = _JOINERS.match(text, token.end)
             joined = leads_on is not None and leads_on.end() in starts
             completes = len(text[: token.start].rstrip(" の")) in open_repeats
+            # year-end party, month-end report: a hyphenated date word describing a noun, where
+            # another date says when
+            compound = "-" in text[token.start : token.end] and _NOUN_NEXT.match(text, token.end)
+            if compound and dates > 1:
+                dates -= 1
+                continue
             if seen and not joined and not completes and _TITLE_WORD_NEXT.match(text, token.end):
                 continue
             seen = True

@@ -601,6 +601,24 @@ DAY_SPANS_AND_EXCEPTIONS = [
     # 今週中 at the weekend: the week runs until Sunday night
     ("今週中 提出", "2026-11-22T23:59:00+09:00", None, "提出"),
     ("in-person meeting tomorrow 3pm", "2026-11-22T15:00:00+09:00", None, "in-person meeting"),
+    # several days listed repeat on each; a choice or a week's span does not
+    (
+        "Mon, Wed and Fri 3:30pm tutoring",
+        "2026-11-23T15:30:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+        "tutoring",
+    ),
+    (
+        "月・水・金 15時半 学習支援",
+        "2026-11-23T15:30:00+09:00",
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+        "学習支援",
+    ),
+    ("Monday or Tuesday 3pm meeting", "2026-11-23T15:00:00+09:00", None, "meeting"),
+    ("来週の月・水 10時 面談", "2026-11-23T10:00:00+09:00", None, "面談"),
+    # a hyphenated date word before a noun is part of the title when another date says when
+    ("year-end party Fri 12/11 18:30", "2026-12-11T18:30:00+09:00", None, "year-end party"),
+    ("Dec 3 month-end report", "2026-12-03T09:00:00+09:00", None, "month-end report"),
     # 毎週 needs the day after it, whatever follows that day
     (
         "毎週水曜日の放課後 学習支援",
