@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -141,27 +141,43 @@ async def create_reminder(update: Update, context: Context) -> None:
     await _create(update, context, service.REMIND, "remind")
 
 
-async def undo_creation(update: Update, context: Context) -> None:
-    """Take back a reminder from its confirmation's undo button."""
+async def _undo_press(
+    update: Update, context: Context, pattern: re.Pattern[str], stale: str = "rem.button_stale"
+) -> tuple[CallbackQuery, str, int, re.Match[str]] | None:
+    """Read an undo button: (query, language, chat id, its data matched), or None once the
+    press is answered as stale or as not the presser's to make."""
     query = update.callback_query
     if query is None:
-        return
+        return None
     lang = await user_lang(update, context)
-    match = UNDO_PATTERN.match(query.data or "")
+    match = pattern.match(query.data or "")
     chat = update.effective_chat
     if match is None or chat is None:
-        await query.answer(t(lang, "rem.undo_gone"))
-        return
+        await query.answer(t(lang, stale))
+        return None
     if not await may_manage(update, context):
         await query.answer(t(lang, "rem.not_admin"), show_alert=True)
-        return
-    reminder_id = int(match.group(1))
-    async with sessions(context).begin() as session:
-        removed = await service.undo_reminder(session, chat.id, reminder_id)
+        return None
+    return query, lang, chat.id, match
+
+
+async def _settle(query: CallbackQuery, text: str) -> None:
+    """Answer the press and turn the message with the button into ``text``."""
     await query.answer()
-    text = t(lang, "rem.undone" if removed else "rem.undo_gone", id=reminder_id)
     with contextlib.suppress(BadRequest):  # too old to edit, or already says so
         await query.edit_message_text(text)
+
+
+async def undo_creation(update: Update, context: Context) -> None:
+    """Take back a reminder from its confirmation's undo button."""
+    press = await _undo_press(update, context, UNDO_PATTERN, stale="rem.undo_gone")
+    if press is None:
+        return
+    query, lang, chat_id, match = press
+    reminder_id = int(match.group(1))
+    async with sessions(context).begin() as session:
+        removed = await service.undo_reminder(session, chat_id, reminder_id)
+    await _settle(query, t(lang, "rem.undone" if removed else "rem.undo_gone", id=reminder_id))
 
 
 async def _id_command(
@@ -217,33 +233,22 @@ async def cancel_reminder(update: Update, context: Context) -> None:
 
 async def restore_cancelled(update: Update, context: Context) -> None:
     """Take back a cancellation from its reply's undo button."""
-    query = update.callback_query
-    if query is None:
+    press = await _undo_press(update, context, RESTORE_PATTERN)
+    if press is None:
         return
-    lang = await user_lang(update, context)
-    match = RESTORE_PATTERN.match(query.data or "")
-    chat = update.effective_chat
-    if match is None or chat is None:
-        await query.answer(t(lang, "rem.button_stale"))
-        return
-    if not await may_manage(update, context):
-        await query.answer(t(lang, "rem.not_admin"), show_alert=True)
-        return
+    query, lang, chat_id, match = press
     reminder_id = int(match.group(1))
     settings = settings_of(context)
     try:
         async with sessions(context).begin() as session:
             reminder = await service.restore_reminder(
-                session, chat.id, reminder_id, _now(), settings.max_overdue_notices
+                session, chat_id, reminder_id, _now(), settings.max_overdue_notices
             )
     except service.ReminderError as exc:
         await query.answer(t(lang, f"rem.{exc.code}", id=reminder_id))
         return
-    await query.answer()
     text = _with_title(lang, "rem.restored", reminder)
-    text += "\n" + render.schedule_text(reminder, reminder.occurrence, lang)
-    with contextlib.suppress(BadRequest):  # too old to edit, or already says so
-        await query.edit_message_text(text)
+    await _settle(query, text + "\n" + render.schedule_text(reminder, reminder.occurrence, lang))
     delivery.kick(context.application)
 
 
@@ -371,30 +376,24 @@ async def skip_occurrence(update: Update, context: Context) -> None:
 
 async def undo_skip(update: Update, context: Context) -> None:
     """Put called-off meetings back from the skip confirmation's undo button."""
-    query = update.callback_query
-    if query is None:
+    press = await _undo_press(update, context, UNSKIP_PATTERN)
+    if press is None:
         return
-    lang = await user_lang(update, context)
-    match = UNSKIP_PATTERN.match(query.data or "")
-    chat = update.effective_chat
-    days = _valid_days(match.group(2), match.group(3)) if match else None
-    if match is None or chat is None or days is None:
+    query, lang, chat_id, match = press
+    days = _valid_days(match.group(2), match.group(3))
+    if days is None:
         await query.answer(t(lang, "rem.button_stale"))
-        return
-    if not await may_manage(update, context):
-        await query.answer(t(lang, "rem.not_admin"), show_alert=True)
         return
     reminder_id = int(match.group(1))
     settings = settings_of(context)
     try:
         async with sessions(context).begin() as session:
             reminder, restored = await service.unskip_occurrences(
-                session, chat.id, reminder_id, days, _now(), settings.max_overdue_notices
+                session, chat_id, reminder_id, days, _now(), settings.max_overdue_notices
             )
     except service.ReminderError as exc:
         await query.answer(t(lang, f"rem.{exc.code}", id=reminder_id))
         return
-    await query.answer()
     title = html.escape(reminder.title)
     if restored:
         tz = ZoneInfo(reminder.tz)
@@ -402,8 +401,7 @@ async def undo_skip(update: Update, context: Context) -> None:
         text = t(lang, "rem.unskipped", id=reminder.id, title=title, when=when)
     else:
         text = t(lang, "rem.unskipped_past", id=reminder.id, title=title)
-    with contextlib.suppress(BadRequest):  # too old to edit, or already says so
-        await query.edit_message_text(text)
+    await _settle(query, text)
     delivery.kick(context.application)
 
 
