@@ -20,7 +20,8 @@ from telegram.ext import (
 )
 
 from db.models import Chat, Delivery, Reminder
-from handlers.common import Context, may_manage, sessions, settings_of, user_lang
+from handlers.common import Context, may_manage, sessions, user_lang
+from handlers.reminders import complete_milestone
 from scheduler import delivery, render, service
 from scheduler.intent import read_done, read_rsvp
 from texts import DEFAULT_LANG, t
@@ -138,17 +139,7 @@ async def _mark_done_by_reply(
     if not await may_manage(update, context):
         await message.reply_text(t(lang, "rem.done_by_admin", id=reminder_id))
         return
-    try:
-        async with sessions(context).begin() as session:
-            reminder = await service.mark_done(
-                session, chat.id, reminder_id, datetime.now(UTC),
-                settings_of(context).max_overdue_notices,
-            )  # fmt: skip
-    except service.ReminderError as exc:
-        await message.reply_text(t(lang, f"rem.{exc.code}", id=reminder_id))
-        return
-    title = html.escape(reminder.title)
-    await message.reply_text(t(lang, "rem.done", id=reminder.id, title=title))
+    await message.reply_text(await complete_milestone(context, chat.id, lang, reminder_id))
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

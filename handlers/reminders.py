@@ -262,20 +262,21 @@ async def mark_done(update: Update, context: Context) -> None:
     if read is None or update.effective_chat is None:
         return
     lang, reminder_id, _ = read
-    settings = settings_of(context)
+    await _reply(
+        update, await complete_milestone(context, update.effective_chat.id, lang, reminder_id)
+    )
+
+
+async def complete_milestone(context: Context, chat_id: int, lang: str, reminder_id: int) -> str:
+    """Mark a milestone of the chat done; the reply saying so, or why it cannot be."""
     try:
         async with sessions(context).begin() as session:
             reminder = await service.mark_done(
-                session,
-                update.effective_chat.id,
-                reminder_id,
-                _now(),
-                settings.max_overdue_notices,
+                session, chat_id, reminder_id, _now(), settings_of(context).max_overdue_notices
             )
     except service.ReminderError as exc:
-        await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
-        return
-    await _reply(update, _with_title(lang, "rem.done", reminder))
+        return t(lang, f"rem.{exc.code}", id=reminder_id)
+    return _with_title(lang, "rem.done", reminder)
 
 
 async def edit_reminder(update: Update, context: Context) -> None:

@@ -140,14 +140,22 @@ _QUESTION = re.compile(
     r"|\b(?:how|what|where|when|who|which)\b",
     re.IGNORECASE,
 )
-MAX_RSVP_REPLY = 40
+MAX_NOTICE_REPLY = 40
+
+
+def _short_reply(text: str) -> str | None:
+    """A reply to a notice, normalised, if it is short enough to be an answer and not a
+    question (those are left to the FAQ)."""
+    reply = unicodedata.normalize("NFKC", text).strip()
+    if not reply or len(reply) > MAX_NOTICE_REPLY or _QUESTION.search(reply):
+        return None
+    return reply
 
 
 def read_rsvp(text: str) -> str | None:
-    """ "yes", "no" or "maybe" when a short reply to a meeting notice answers it, else None
-    (a question about the meeting is left to the FAQ)."""
-    reply = unicodedata.normalize("NFKC", text).strip()
-    if not reply or len(reply) > MAX_RSVP_REPLY or _QUESTION.search(reply):
+    """ "yes", "no" or "maybe" when a short reply to a meeting notice answers it, else None."""
+    reply = _short_reply(text)
+    if reply is None:
         return None
     for answer, pattern in (("no", _RSVP_NO), ("maybe", _RSVP_MAYBE), ("yes", _RSVP_YES)):
         if pattern.search(reply):
@@ -193,7 +201,5 @@ _NOT_DONE = re.compile(
 
 def read_done(text: str) -> bool:
     """Whether a short reply to a deadline notice says the work is done."""
-    reply = unicodedata.normalize("NFKC", text).strip()
-    if not reply or len(reply) > MAX_RSVP_REPLY or _QUESTION.search(reply):
-        return False
-    return bool(_DONE.search(reply)) and not _NOT_DONE.search(reply)
+    reply = _short_reply(text)
+    return reply is not None and bool(_DONE.search(reply)) and not _NOT_DONE.search(reply)

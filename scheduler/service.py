@@ -164,15 +164,19 @@ _JAPAN = {"日本": "Asia/Tokyo", "東京": "Asia/Tokyo", "japan": "Asia/Tokyo"}
 
 
 @cache
-def _zone_keys() -> dict[str, str]:
-    """Lower-cased IANA names, and city names (spaces for underscores) that only one zone has,
-    to the IANA name; read from the zone database once."""
+def _zone_names() -> dict[str, str]:
+    """Lower-cased IANA names, then city names (spaces for underscores) that only one zone
+    has, then zone words, to the IANA name; read from the zone database once."""
     keys = sorted(zoneinfo.available_timezones())
     cities: dict[str, list[str]] = {}
     for key in keys:
         cities.setdefault(key.rsplit("/", 1)[-1].replace("_", " ").lower(), []).append(key)
-    found = {city: named[0] for city, named in cities.items() if len(named) == 1}
-    found.update((key.lower(), key) for key in keys)
+    found = {key.lower(): key for key in keys}
+    for city, named in cities.items():
+        if len(named) == 1:
+            found.setdefault(city, named[0])
+    for word, key in {**ZONE_WORDS, **_JAPAN}.items():
+        found.setdefault(word, key)
     return found
 
 
@@ -187,12 +191,8 @@ def valid_zone(name: str) -> str | None:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
     lowered = candidate.lower()
-    words = {**ZONE_WORDS, **_JAPAN}
-    return (
-        _zone_keys().get(lowered)
-        or _zone_keys().get(lowered.replace("_", " "))
-        or words.get(lowered)
-    )
+    names = _zone_names()
+    return names.get(lowered) or names.get(lowered.replace("_", " "))
 
 
 def parse_offsets(text: str) -> list[int] | None:

@@ -590,6 +590,9 @@ def _reldate(match: re.Match[str], _: str) -> _Token:
 _WEEK_MODES = {"今週": "this_week", "来週": "week+1", "翌週": "week+1", "再来週": "week+2"}
 
 
+_RANGE_SEPARATORS = frozenset({"から", "~", "-", "–", "to", "through", "thru", "till", "until"})
+
+
 def _listed_days(items: Iterable[tuple[str, int]]) -> tuple[int, ...]:
     """Weekday numbers of a list whose items are (separator before it, day); a range separator
     takes in the days between (月〜木, Monday to Thursday; 金〜月 runs over the weekend)."""
@@ -601,9 +604,6 @@ def _listed_days(items: Iterable[tuple[str, int]]) -> tuple[int, ...]:
         else:
             days.append(day)
     return tuple(dict.fromkeys(days))
-
-
-_RANGE_SEPARATORS = frozenset({"から", "~", "-", "–", "to", "through", "thru", "till", "until"})
 
 
 def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
