@@ -504,7 +504,8 @@ async def on_startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Only new messages: a command edited to fix a typo must not schedule or change twice.
     changes = {
-        "meeting": create_meeting, "milestone": create_milestone, "remind": create_reminder,
+        "meeting": create_meeting, "milestone": create_milestone, "deadline": create_milestone,
+        "remind": create_reminder,
         "cancel": cancel_reminder, "edit": edit_reminder, "skip": skip_occurrence,
         "done": mark_done, "tz": set_timezone, "notices": set_notices,
     }  # fmt: skip

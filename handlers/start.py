@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import html
+import re
 from typing import Any
 
 from telegram import BotCommand, Chat, Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, BaseHandler, CommandHandler, MessageHandler, filters
 
 from handlers.common import Context, may_manage, sessions, store_user_lang, user_lang
 from handlers.faq import catalog_of, topics_keyboard
@@ -53,6 +55,8 @@ async def set_language(update: Update, context: Context) -> None:
     await message.reply_text(t(choice, "lang.set"))
 
 
+UNKNOWN_GROUP = 1
+
 MENU_COMMANDS = (
     "faq",
     "meeting",
@@ -72,6 +76,64 @@ MENU_COMMANDS = (
 )
 
 
+# Words people reach for instead of a command's name; anything else is matched by spelling.
+COMMAND_SYNONYMS = {
+    "deadline": "milestone", "deadlines": "agenda", "due": "milestone", "task": "milestone",
+    "reminder": "remind", "reminders": "agenda", "schedule": "agenda", "list": "agenda",
+    "events": "agenda", "upcoming": "agenda", "next": "agenda", "meetings": "agenda",
+    "calendar": "ics", "export": "ics", "delete": "cancel", "remove": "cancel",
+    "complete": "done", "finish": "done", "finished": "done", "change": "edit",
+    "move": "edit", "reschedule": "edit", "pause": "skip", "timezone": "tz", "zone": "tz",
+    "language": "lang", "english": "lang", "japanese": "lang", "ask": "faq", "question": "faq",
+    "questions": "faq", "commands": "help", "menu": "help", "settings": "help",
+}  # fmt: skip
+_COMMAND = re.compile(r"^/(?P<name>\w+)(?:@(?P<bot>\w+))?")
+
+
+def known_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> set[str]:
+    """The commands some handler of ``app`` answers."""
+    handlers: list[BaseHandler[Any, Any, Any]] = [
+        handler for group in app.handlers.values() for handler in group
+    ]
+    return {
+        command
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+
+
+def closest_command(name: str, known: set[str]) -> str | None:
+    """The command the user most likely meant by ``/name``, if any is close."""
+    words = sorted(known | COMMAND_SYNONYMS.keys())
+    close = difflib.get_close_matches(name.lower(), words, n=1, cutoff=0.75)
+    meant = COMMAND_SYNONYMS.get(close[0], close[0]) if close else None
+    return meant if meant in known else None
+
+
+async def answer_unknown_command(update: Update, context: Context) -> None:
+    """Say that a command does not exist, and name the one probably meant."""
+    message, chat = update.effective_message, update.effective_chat
+    typed = _COMMAND.match(message.text or "") if message is not None else None
+    if message is None or chat is None or typed is None:
+        return
+    addressed = typed["bot"] is not None
+    if addressed and typed["bot"].lower() != (context.bot.username or "").lower():
+        return
+    known = known_commands(context.application)
+    if typed["name"].lower() in known:
+        return
+    meant = closest_command(typed["name"], known)
+    # In a group an unknown bare command may be another bot's; answer only what is ours.
+    if chat.type != Chat.PRIVATE and not addressed and meant is None:
+        return
+    lang = await user_lang(update, context)
+    hint = t(lang, "command.did_you_mean", command=meant) if meant else ""
+    await message.reply_text(
+        t(lang, "command.unknown", command=html.escape(typed["name"]), hint=hint)
+    )
+
+
 async def on_startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Publish the command menu in both languages (Telegram shows it by the user's language)."""
     for lang in LANGUAGES:
@@ -83,3 +145,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("start", greet_user))
     app.add_handler(CommandHandler("help", show_help))
     app.add_handler(CommandHandler("lang", set_language))
+    # A group of its own: it runs beside the features' handlers and stays quiet when one of
+    # them knows the command.
+    app.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, answer_unknown_command),
+        group=UNKNOWN_GROUP,
+    )

@@ -91,6 +91,27 @@ async def test_group_answers_commands_mentions_replies_but_not_chatter(
     assert all(len(data.encode()) <= 64 for _text, data in buttons(browser))
 
 
+async def test_unknown_commands_get_a_pointer_but_other_bots_commands_do_not(
+    fake_server: FakeTelegramServer, start_bot: StartBot, bot_admin: User
+) -> None:
+    await start_bot()
+    await fake_server.private_message(HANAKO, "/shedule")
+    typo = await fake_server.wait_for_message(HANAKO.id, timeout=TIMEOUT)
+    assert "「/shedule」というコマンドはありません" in typo["text"]
+    assert "/agenda のことでしょうか" in typo["text"]
+
+    await fake_server.group_message(GROUP, TARO, "/start@other_bot")
+    await fake_server.group_message(GROUP, TARO, "/poll 明日の昼ごはん")
+    await fake_server.group_message(GROUP, EMMA, "/reminders")
+    pointer = await fake_server.wait_for_message(GROUP.id, timeout=TIMEOUT)
+    assert "Did you mean /agenda?" in pointer["text"]
+    assert len(fake_server.sent_messages(GROUP.id)) == 1  # the other bots' commands got none
+
+    await fake_server.group_message(GROUP, bot_admin, "/deadline 12月15日 17時 報告書の提出")
+    created = await fake_server.wait_for_message(GROUP.id, "締切を登録しました", timeout=TIMEOUT)
+    assert "報告書の提出" in created["text"]
+
+
 async def test_bot_introduces_itself_once_when_added_to_a_group(
     fake_server: FakeTelegramServer, start_bot: StartBot
 ) -> None:
