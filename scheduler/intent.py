@@ -141,13 +141,19 @@ _QUESTION = re.compile(
     re.IGNORECASE,
 )
 MAX_NOTICE_REPLY = 40
+# English says the same in about twice the characters.
+LATIN_LENGTH_FACTOR = 2
+
+
+def _too_long(text: str, limit: int) -> bool:
+    return len(text) > limit * (LATIN_LENGTH_FACTOR if text.isascii() else 1)
 
 
 def _short_reply(text: str) -> str | None:
     """A reply to a notice, normalised, if it is short enough to be an answer and not a
     question (those are left to the FAQ)."""
     reply = unicodedata.normalize("NFKC", text).strip()
-    if not reply or len(reply) > MAX_NOTICE_REPLY or _QUESTION.search(reply):
+    if not reply or _too_long(reply, MAX_NOTICE_REPLY) or _QUESTION.search(reply):
         return None
     return reply
 
@@ -167,13 +173,14 @@ def read_rsvp(text: str) -> str | None:
 _JA_AGENDA = re.compile(
     r"(?:次|今度|次回|直近|今後|これから|今月|来月|今週|来週)の?"
     r"(?:会議|打ち?合わ?せ|ミーティング|定例会?|委員会|集まり|会合|予定|締め?切り?|〆切|行事)"
-    r"(?:は|って|の日程は?|の日時は?)?\s*(?:いつ|何時|なんじ|何日|どこ|ある|あります|教えて|を教えて"
-    r"|[は]?[?？]|$)"
+    r"(?:の(?:日程|日時|日にち|時間|時刻|場所|会場))?(?:は|って|も)?"
+    r"\s*(?:いつ|何時|なんじ|何日|どこ|ある|あります|教えて|を教えて|[は]?[?？]|$)"
 )
 _EN_AGENDA = re.compile(
-    r"\b(?:when|what\s+time|what\s+day)\s*(?:is|'s)\s+(?:the\s+|our\s+)?next\s+"
+    r"\b(?:when|where|what\s+time|what\s+day)\s*(?:is|'s|does)\s+(?:the\s+|our\s+)?next\s+"
     r"(?:meeting|session|event|deadline|call)|\bwhat'?s\s+(?:coming\s+up|next|on\s+the\s+agenda)"
-    r"|\bupcoming\s+(?:meetings|events|deadlines)|^\s*next\s+meeting\s*\??\s*$",
+    r"|\bupcoming\s+(?:meetings|events|deadlines)|^\s*next\s+meeting\s*\??\s*$"
+    r"|\bany\s+(?:meetings|deadlines)\s+(?:this|next)\s+(?:week|month)",
     re.IGNORECASE,
 )
 MAX_AGENDA_QUESTION = 30
@@ -182,7 +189,7 @@ MAX_AGENDA_QUESTION = 30
 def asks_for_agenda(text: str) -> bool:
     """Whether a short message asks what is coming up in the chat."""
     question = unicodedata.normalize("NFKC", text).strip()
-    if not question or len(question) > MAX_AGENDA_QUESTION:
+    if not question or _too_long(question, MAX_AGENDA_QUESTION):
         return False
     return bool(_JA_AGENDA.search(question) or _EN_AGENDA.search(question))
 

@@ -111,6 +111,7 @@ def test_words_after_an_edits_time_rename_or_say_this_one_only(
         ("Sorry, can't make it", "no"),
         ("cannot attend", "no"),
         ("not sure yet", "maybe"),
+        ("Sorry, I can't make it this time, see you next month", "no"),
         # questions and other talk are left to the FAQ
         ("出席しますか？", None),
         ("会場はどこですか", None),
@@ -136,6 +137,13 @@ def test_a_short_reply_to_a_meeting_notice_is_read_as_an_answer(
         ("When is the next meeting?", True),
         ("what's coming up?", True),
         ("upcoming deadlines", True),
+        ("今度の打ち合わせの場所どこだっけ", True),
+        ("来週の会議の時間は？", True),
+        ("次の定例会って何時から？", True),
+        ("Where is the next meeting?", True),
+        ("what time does the next meeting start?", True),
+        ("any meetings next week?", True),
+        ("会議の場所を変えたいときは？", False),
         # questions about meetings that the FAQ answers
         ("次の会議の議事録はどこ？", False),
         ("会議の日程を決めるには？", False),
