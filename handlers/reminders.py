@@ -119,11 +119,19 @@ async def _create(update: Update, context: Context, kind: str, command: str) -> 
         t(lang, "rem.undo_button"), callback_data=f"{UNDO_PREFIX}{reminder.id}"
     )
     undo = InlineKeyboardMarkup([[button]])
-    text = render.confirmation(reminder, lang, now)
-    if parsed.early_bare_hour:
-        text += "\n" + render.early_hour_hint(reminder, lang)
+    text = "\n".join([render.confirmation(reminder, lang, now), *_doubts(parsed, reminder, lang)])
     await _reply(update, text, undo)
     delivery.kick(context.application)
+
+
+def _doubts(parsed: timeparse.ParsedWhen, reminder: Reminder, lang: str) -> list[str]:
+    """Lines pointing out what the user may not have meant, each with the /edit that fixes it."""
+    lines = []
+    if parsed.weekday_mismatch is not None:
+        lines.append(render.weekday_hint(reminder, parsed.weekday_mismatch, lang))
+    if parsed.early_bare_hour:
+        lines.append(render.early_hour_hint(reminder, lang))
+    return lines
 
 
 async def create_meeting(update: Update, context: Context) -> None:
@@ -331,6 +339,8 @@ async def edit_reminder(update: Update, context: Context) -> None:
     lines.append(render.schedule_text(reminder, reminder.occurrence, lang))
     if reminder.place:
         lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
+    if parsed is not None:
+        lines.extend(_doubts(parsed, reminder, lang))
     await _reply(update, "\n".join(lines))
     delivery.kick(context.application)
 

@@ -115,6 +115,17 @@ def _ordinal(lang: str, number: int) -> str:
     return t(lang, "when.ordinal", n=number, suffix=_english_suffix(number))
 
 
+def _nths_by_weekday(byday: list[str]) -> dict[str, list[int]]:
+    """``1TH,3TH`` -> {"TH": [1, 3]}; empty unless every code names its n-th weekday."""
+    nths: dict[str, list[int]] = {}
+    for code in byday:
+        matched = _NTH_WEEKDAY.match(code)
+        if matched is None or not matched.group(1):
+            return {}
+        nths.setdefault(matched[2], []).append(int(matched[1]))
+    return nths
+
+
 def _english_suffix(number: int) -> str:
     if 10 <= number % 100 <= 20:
         return "th"
@@ -157,10 +168,14 @@ def _pattern(parts: dict[str, str], local_start: datetime, lang: str) -> str:
             return t(lang, "when.every_other_week", days=days)
         return t(lang, "when.every_n_weeks", n=interval, days=days)
     if freq == "MONTHLY":
-        matched = _NTH_WEEKDAY.match(byday[0]) if byday else None
-        if matched and matched.group(1):
-            nth = _ordinal(lang, int(matched.group(1)))
-            return t(lang, "when.every_month_nth", nth=nth, day=_weekday_name(lang, matched[2]))
+        nths = _nths_by_weekday(byday)
+        if nths:
+            nth_days = [
+                t(lang, "when.nth_day", nth=_join(lang, [_ordinal(lang, n) for n in numbers]),
+                  day=_weekday_name(lang, code))
+                for code, numbers in nths.items()
+            ]  # fmt: skip
+            return t(lang, "when.every_month_nth", days=_join(lang, nth_days))
         numbers = [int(day) for day in monthday.split(",") if day] or [local_start.day]
         if len(numbers) > 1:
             items = [_month_day(lang, day) for day in numbers]

@@ -138,6 +138,24 @@ def early_hour_hint(reminder: Reminder, lang: str) -> str:
     )
 
 
+def weekday_hint(reminder: Reminder, written: int, lang: str) -> str:
+    """Say that the weekday written beside the date is not the date's, and how to move the
+    reminder to the nearest day that is that weekday."""
+    tz = ZoneInfo(reminder.tz)
+    local = (reminder.occurrence or reminder.start).astimezone(tz)
+    ahead = (written - local.weekday()) % 7
+    nearest = local + timedelta(days=ahead if ahead <= 3 else ahead - 7)
+    return t(
+        lang,
+        "rem.weekday_mismatch",
+        date=local_date(local, tz, lang),
+        written=t(lang, f"when.weekday_{written}"),
+        id=reminder.id,
+        day=t(lang, "when.date", month=nearest.month, day=nearest.day,
+              month_name=t(lang, f"when.month_{nearest.month}")),
+    )  # fmt: skip
+
+
 def notice_heading(reminder: Reminder, notice: str, lang: str) -> str:
     overdue = overdue_index(notice)
     if overdue is not None:

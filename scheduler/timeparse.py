@@ -112,6 +112,9 @@ class ParsedWhen:
     # A bare hour read as early morning on the 24-hour clock (at 4, 3時): likely meant in the
     # afternoon, so the confirmation says how to change it.
     early_bare_hour: bool = False
+    # The weekday written beside the date (12月5日(土) on a Friday): 0 Monday .. 6 Sunday, set
+    # only when it is not the date's weekday, so the confirmation can point it out.
+    weekday_mismatch: int | None = None
 
 
 def error_message(code: str, lang: str) -> str:
@@ -511,11 +514,20 @@ def _en_offset(match: re.Match[str], _: str) -> _Token:
     return _offset(amounts)
 
 
-def _date_token(year: int | None, month: int, day: int) -> _Token:
+def _date_token(
+    year: int | None, month: int, day: int, match: re.Match[str] | None = None
+) -> _Token:
     last_day = calendar.monthrange(year if year else 2024, month)[1] if 1 <= month <= 12 else 0
     if not 1 <= day <= last_day:
         return _Token("error", error="invalid_date")
-    return _Token("date", year=year, month=month, day=day)
+    token = _Token("date", year=year, month=month, day=day)
+    written = match.groupdict() if match is not None else {}
+    noted = written.get("wdnote") or written.get("wdword")
+    if noted:
+        token.extra["weekday_note"] = _JA_WD.index(noted)
+    elif written.get("wden"):
+        token.extra["weekday_note"] = _EN_WD_PREFIX[written["wden"][:2]]
+    return token
 
 
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "r": 2018, "h": 1988, "s": 1925}
@@ -523,12 +535,12 @@ _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "r": 2018, "h": 1988, "
 
 def _era_date(match: re.Match[str], _: str) -> _Token:
     era_year = 1 if match["n"] == "元" else int(match["n"])
-    return _date_token(_ERAS[match["era"]] + era_year, int(match["m"]), int(match["d"]))
+    return _date_token(_ERAS[match["era"]] + era_year, int(match["m"]), int(match["d"]), match)
 
 
 def _ymd(match: re.Match[str], _: str) -> _Token:
     year = match.groupdict().get("y")
-    return _date_token(int(year) if year else None, int(match["m"]), int(match["d"]))
+    return _date_token(int(year) if year else None, int(match["m"]), int(match["d"]), match)
 
 
 _EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -957,7 +969,10 @@ def _rule(pattern: str, build: _Builder) -> tuple[re.Pattern[str], _Builder]:
 
 
 _PARTICLE = r"\s*[のは、,]?\s*"
-_JA_WEEKDAY_NOTE = rf"(?:\s*\(\s*[{_JA_WD}](?:曜日?)?\s*\)|\s*[{_JA_WD}]曜日?)?"
+# 12月3日(木), 12月3日木曜: the weekday written beside a date, to check it against the date
+_JA_WEEKDAY_NOTE = (
+    rf"(?:\s*\(\s*(?P<wdnote>[{_JA_WD}])(?:曜日?)?\s*\)|\s*(?P<wdword>[{_JA_WD}])曜日?)?"
+)
 _JA_PREFIX = rf"(?P<prefix>(?:(?:{_JA_PART}){_PARTICLE})*)"
 _EN_HOUR_STOP = (
     r"(?![\d:/.]|\s*(?:st|nd|rd|th|%|minutes?|mins?|hours?|hrs?|days?|weeks?|months?"
@@ -1127,13 +1142,12 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _month_part,
     ),
     _rule(
-        r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-        rf"(?:\s*\(\s*[{_JA_WD}](?:曜日?)?\s*\)|\s*[{_JA_WD}]曜日?)?",
+        r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日" + _JA_WEEKDAY_NOTE,
         _ymd,
     ),
     _rule(
         r"(?<![\d/:.])(?P<m>\d{1,2})\s*/\s*(?P<d>\d{1,2})(?![\d/])"
-        rf"(?:\s*\(\s*[{_JA_WD}](?:曜日?)?\s*\)|\s*\(\s*{_EN_WD}\.?\s*\))?",
+        rf"(?:\s*\(\s*(?P<wdnote>[{_JA_WD}])(?:曜日?)?\s*\)|\s*\(\s*(?P<wden>{_EN_WD})\.?\s*\))?",
         _ymd,
     ),
     _rule(
@@ -1740,7 +1754,22 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
         and clock.bare
         and EARLY_BARE_HOURS[0] <= clock.hour <= EARLY_BARE_HOURS[1]
     )
-    return ParsedWhen(start, rrule, title, error, duration, clock_only, day_only, early)
+    noted = _noted_weekday(kept) if rrule is None else None
+    mismatch = noted if noted is not None and noted != start.astimezone(zone).weekday() else None
+    return ParsedWhen(start, rrule, title, error, duration, clock_only, day_only, early, mismatch)
+
+
+def _noted_weekday(tokens: list[_Token]) -> int | None:
+    """The weekday written beside a date: 12月5日(土), or Sat, Dec 5."""
+    date_token = _first(tokens, "date")
+    if date_token is None or date_token.day is None:
+        return None
+    if "weekday_note" in date_token.extra:
+        return date_token.extra["weekday_note"]
+    weekday = _first(tokens, "weekday")
+    if weekday is not None and len(weekday.weekdays) == 1 and not weekday.recurring:
+        return weekday.weekdays[0]
+    return None
 
 
 # Token kinds that say only what time of day (a lead-in word like 来る says nothing).
@@ -1753,14 +1782,27 @@ _MONTH_ONLY = re.compile(
     r"(?:中|いっぱい|分|全部|の回|の分)?(?:は|も)?(?:お?休み|中止|なし|off)?(?:です|で)?$"
 )
 _RELATIVE_MONTHS = {"今月": 0, "this month": 0, "来月": 1, "next month": 1, "再来月": 2}
+_WEEK_ONLY = re.compile(
+    r"^(?P<rel>今週|来週|再来週|this week|next week|the week after next)"
+    r"(?:中|いっぱい|分|全部|の回|の分)?(?:は|も)?(?:お?休み|中止|なし|off)?(?:です|で)?$"
+)
+_RELATIVE_WEEKS = {
+    "今週": 0, "this week": 0, "来週": 1, "next week": 1, "再来週": 2, "the week after next": 2,
+}  # fmt: skip
 
 
 def parse_days(text: str, now: datetime, tz: str | ZoneInfo) -> tuple[date, date] | None:
     """The local days a phrase names, first and last: a whole month (``8月``, ``来月``,
-    ``August``: the next one not yet over) or one day (anything ``parse`` reads as a date)."""
+    ``August``: the next one not yet over), a week (``来週``, ``next week``: Monday to Sunday) or
+    one day (anything ``parse`` reads as a date)."""
     zone = as_zone(tz)
     today = now.astimezone(zone).date()
     phrase = re.sub(r"\s+", " ", _normalise(text).value).strip(" 。.!！")
+    week = _WEEK_ONLY.match(phrase)
+    if week is not None:
+        monday = today - timedelta(days=today.weekday())
+        first = monday + timedelta(weeks=_RELATIVE_WEEKS[week["rel"]])
+        return first, first + timedelta(days=6)
     found = _MONTH_ONLY.match(phrase)
     if found is not None:
         if found["rel"] is not None:

@@ -167,3 +167,28 @@ def test_an_early_hour_hint_gives_the_edit_command_for_the_afternoon() -> None:
     assert "午前4:30" in render.early_hour_hint(early, "ja")
     assert "/edit 12 16:30" in render.early_hour_hint(early, "ja")
     assert "/edit 12 16:30" in render.early_hour_hint(early, "en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "ja",
+            "※ 1月10日(日) として登録しました（土曜日ではありません）。"
+            "土曜日のつもりなら /edit 12 1月9日 で直せます。",
+        ),
+        (
+            "en",
+            "(Note: that date is Sun 10 Jan, not a Saturday. "
+            "If you meant the Saturday, send /edit 12 9 Jan.)",
+        ),
+    ],
+)
+def test_a_weekday_hint_names_the_date_and_the_nearest_day_written(
+    lang: str, expected: str
+) -> None:
+    sunday = datetime(2027, 1, 10, 1, 0, tzinfo=UTC)  # 10:00 JST
+    drill = meeting(start=sunday, occurrence=sunday)
+    assert render.weekday_hint(drill, 5, lang).replace("<code>", "").replace("</code>", "") == (
+        expected
+    )

@@ -242,6 +242,24 @@ DESCRIBE = [
         "en",
         "every year on 1 Apr at 09:00 (next: Thu 1 Apr)",
     ),
+    (
+        "2026-12-03T19:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=1TH,3TH",
+        "ja",
+        "毎月第1・第3木曜日 19:00（次回: 12月3日(木)）",
+    ),
+    (
+        "2026-12-03T19:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=1TH,3TH",
+        "en",
+        "every 1st and 3rd Thursday at 19:00 (next: Thu 3 Dec)",
+    ),
+    (
+        "2026-12-07T19:00:00+09:00",
+        "FREQ=MONTHLY;BYDAY=1MO,3WE",
+        "en",
+        "every 1st Monday and 3rd Wednesday at 19:00 (next: Mon 7 Dec)",
+    ),
     # shown in the chat's zone, not the zone the datetime happens to carry
     ("2026-12-10T06:30:00+00:00", None, "ja", "12月10日(木) 15:30"),
 ]

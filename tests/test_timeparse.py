@@ -855,9 +855,15 @@ def test_am_pm_that_agrees_with_the_clock(text: str, expected: str) -> None:
         ("12月8日", date(2026, 12, 8), date(2026, 12, 8)),
         ("Dec 8", date(2026, 12, 8), date(2026, 12, 8)),
         ("来週火曜", date(2026, 11, 24), date(2026, 11, 24)),
+        ("来週", date(2026, 11, 23), date(2026, 11, 29)),  # now is a Sunday
+        ("来週はお休み", date(2026, 11, 23), date(2026, 11, 29)),
+        ("再来週", date(2026, 11, 30), date(2026, 12, 6)),
+        ("今週", date(2026, 11, 16), date(2026, 11, 22)),
+        ("next week", date(2026, 11, 23), date(2026, 11, 29)),
+        ("the week after next", date(2026, 11, 30), date(2026, 12, 6)),
     ],
 )
-def test_parse_days_reads_a_month_or_a_day(text: str, first: date, last: date) -> None:
+def test_parse_days_reads_a_month_a_week_or_a_day(text: str, first: date, last: date) -> None:
     now = datetime(2026, 11, 22, 10, tzinfo=ZoneInfo("Asia/Tokyo"))
     assert parse_days(text, now, "Asia/Tokyo") == (first, last)
 
@@ -887,3 +893,24 @@ def test_a_time_range_gives_the_length(text: str, minutes: int | None) -> None:
     assert result.error is None
     expected = None if minutes is None else timedelta(minutes=minutes)
     assert result.duration == expected
+
+
+WEEKDAY_NOTES = [
+    ("1月10日(土) 10時 防災訓練", 5),  # 10 Jan 2027 is a Sunday
+    ("2027年1月10日（日） 10時 防災訓練", None),
+    ("12月3日木曜 19時 会議", None),
+    ("12月4日木曜 19時 会議", 3),
+    ("12/5(Fri) 3pm sync", 4),  # a Saturday
+    ("Sat, Dec 5 3pm sync", None),
+    ("Fri, Dec 5 3pm sync", 4),
+    ("来週の月曜 12月1日 10時 会議", 0),  # 1 Dec is a Tuesday
+    ("12月5日 10時 会議", None),
+    ("毎週土曜 10時 清掃", None),
+]
+
+
+@pytest.mark.parametrize(("text", "mismatch"), WEEKDAY_NOTES)
+def test_a_weekday_that_is_not_the_dates_is_flagged(text: str, mismatch: int | None) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    assert result.weekday_mismatch == mismatch
