@@ -12,6 +12,7 @@ import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -259,6 +260,25 @@ async def test_an_early_morning_hour_comes_with_the_command_for_the_afternoon(
     moved = await create(server, CHAIR, command.group(), "を変更しました")
     day = re.search(r"\d+年\d+月\d+日\(.\)", created["text"])
     assert day and f"{day.group()} 16:00" in moved["text"], moved["text"]
+
+
+async def test_a_weekday_that_is_not_the_dates_comes_with_the_command_for_that_day(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    day = datetime.now(ZoneInfo("Asia/Tokyo")).date() + timedelta(days=10)
+    wrong = "月火水木金土日"[(day.weekday() + 1) % 7]  # the day after's weekday
+    created = await create(
+        server,
+        CHAIR,
+        f"/meeting {day.month}月{day.day}日({wrong}) 10時 防災訓練",
+        "会議を登録しました",
+    )
+    assert f"（{wrong}曜日ではありません）" in created["text"], created["text"]
+    command = re.search(r"/edit \d+ \d+月\d+日", created["text"])
+    assert command, created["text"]
+    moved = await create(server, CHAIR, command.group(), "を変更しました")
+    assert f"({wrong}) 10:00" in moved["text"], moved["text"]
 
 
 async def test_bad_time_and_missing_title_are_explained(group_bot: FakeTelegramServer) -> None:
