@@ -19,7 +19,10 @@ Conventions (documented here because users and tests rely on them):
   on the UTC time line, so across a DST change the wall clock moves by more or less. Offsets in
   days or longer (``3日後``, ``in 2 days``) are calendar days at the same wall-clock time.
 - ``次の月曜`` / ``next Monday`` is the coming Monday after today; ``来週月曜`` is Monday of the
-  next calendar week (weeks start on Monday).
+  next calendar week (weeks start on Monday). On a Sunday, a day of ``今週`` already past is
+  the coming one (Japanese calendars start the week on Sunday, so 今週金曜 is five days ahead).
+- A month with no day (``来年3月``, ``in March``) is refused (``month_only``) unless a day is
+  given elsewhere; ``3月中`` / ``3月いっぱい`` is a deadline at 23:59 on its last day.
 - A range (``15時から17時``, ``3pm-5pm``) starts at its first time; its end gives ``duration``
   (an end at or before the start is on the next day, over 12 hours is not a range).
 - Recurrences start at their first occurrence strictly after now.
@@ -91,7 +94,7 @@ PART_DEFAULT_HOURS: dict[str, int] = {
     "night": 20,
     "late": 24,
 }
-ERROR_CODES = ("empty", "no_time", "past", "invalid_date", "invalid_time")
+ERROR_CODES = ("empty", "no_time", "past", "invalid_date", "invalid_time", "month_only")
 _WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WORKDAYS = (0, 1, 2, 3, 4)
 
@@ -801,15 +804,19 @@ _MONTH_PART = "|".join(
 
 
 def _month_part(match: re.Match[str], _: str) -> _Token:
-    """3月末, 4月初め, 12月中旬, end of March: a day in a named month (末 is its last day)."""
+    """3月末, 4月初め, 12月中旬, end of March: a day in a named month (末 is its last day);
+    3月中 is a deadline at the end of its last day."""
     month_text = match.groupdict().get("m") or match.groupdict().get("mon") or ""
     month = int(month_text) if month_text.isdigit() else _EN_MONTHS.index(month_text[:3]) + 1
     if not 1 <= month <= 12:
         return _Token("error", error="invalid_date")
     year = match.groupdict().get("y")
-    return _Token(
-        "date", year=int(year) if year else None, month=month, day=_MONTH_PART_DAYS[match["w"]]
-    )
+    within = match["w"] in ("中", "いっぱい")
+    day = -1 if within else _MONTH_PART_DAYS[match["w"]]
+    token = _Token("date", year=int(year) if year else None, month=month, day=day)
+    if within:
+        token.part = "day_end"
+    return token
 
 
 def _fiscal(match: re.Match[str], _: str) -> _Token:
@@ -1014,7 +1021,9 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     # lead-in words, zones, deadlines, named periods that other rules would cut in half
     _rule(
         rf"年明け(?:早々|すぐ)?\s*の?(?=\s*(?:\d{{1,2}}\s*[月/]|第|[{_JA_WD}]曜))"
-        r"|(?:来る|来たる|きたる)(?=\s*\d{1,2}\s*[月/日])",
+        r"|(?:来る|来たる|きたる)(?=\s*\d{1,2}\s*[月/日])"
+        # 毎月10日締め, 12/10〆: a deadline mark on the date, not the title's first word
+        r"|(?<=[日\d)）])\s*(?:締め?切?り?|〆切?|しめきり)(?=\s|$|[、,。:：])",
         _note,
     ),
     _rule(
@@ -1136,6 +1145,12 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?<!\d)(?P<m>\d{{1,2}})\s*月\s*の?\s*(?P<w>{_MONTH_PART})",
         _month_part,
     ),
+    # 3月中に, 3月いっぱい: a deadline at the end of that month
+    _rule(
+        r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<w>中|いっぱい)"
+        r"(?=\s*(?:に|まで|で|[、,。]|\s|$))",
+        _month_part,
+    ),
     _rule(
         r"\b(?:the\s+)?(?P<w>end|beginning|start|early|mid|middle|late)(?:\s+of|\s*-|\s)\s*"
         rf"(?P<mon>{_MONTH_WORD})\b\.?",
@@ -1202,9 +1217,10 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     # clock times
     _rule(
-        r"\b(?:(?P<from>from|between)\s+)?(?<![\d:./-])(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?"
-        r"\s*(?P<range>-|–|~|to|till|until|and)\s*"
-        r"(?=\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s*m?\b|in\s+the|o'?clock))",
+        r"(?:\b(?P<from>from|between)\s+)?(?<![\d:./a-z-])(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?"
+        r"\s*(?P<range>-|–|~|〜|to|till|until|and)\s*"
+        r"(?=\d{1,2}(?::\d{2})?\s*(?:[ap]\.?\s*m?\b|in\s+the|o'?clock)|\d{1,2}:\d{2}"
+        r"|\d{1,2}\s*時(?!間))",
         _bare_hour,
     ),
     _rule(
@@ -1565,6 +1581,9 @@ def _resolve_weekday(token: _Token, clock: _Clock, now: datetime, zone: ZoneInfo
         if start <= now and token.part == "day_end" and weeks == 0:
             # 今週中 said at the weekend: the week still runs until Sunday night
             start = _at(monday + timedelta(days=6), clock, zone)
+        if start <= now and weeks == 0 and today.weekday() == 6:
+            # 今週金曜 said on a Sunday: Japanese calendars start the week on Sunday
+            start += timedelta(weeks=1)
         if start <= now:
             raise _Past
         return start
@@ -1731,6 +1750,10 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     if error:
         return ParsedWhen(None, None, title, error)
     kept = [token for token in tokens if token not in range_ends]
+    if not any(token.kind in (*_DATE_KINDS, "every", "offset") for token in kept) and (
+        _BARE_MONTH.search(normal.value)
+    ):
+        return ParsedWhen(None, None, title, "month_only")
     zone_token = _first(kept, "zone")
     read_in = as_zone(zone_token.zone) if zone_token and zone_token.zone else zone
     start, rrule, error = _schedule(kept, clock, local_now.astimezone(read_in), read_in)
@@ -1757,6 +1780,14 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     noted = _noted_weekday(kept) if rrule is None else None
     mismatch = noted if noted is not None and noted != start.astimezone(zone).weekday() else None
     return ParsedWhen(start, rrule, title, error, duration, clock_only, day_only, early, mismatch)
+
+
+# 来年3月 発表会, in March: a month that says no day. A month before の or 分 names something
+# (3月の振り返り, 3月分の会計) and is left to the title.
+_BARE_MONTH = re.compile(
+    r"(?<![\d.])(?:1[0-2]|0?[1-9])\s*月(?!\s*(?:\d|の|分|度|号|期|曜))"
+    rf"|\b(?:in|by|during|until|till)\s+(?:{_MONTH_WORD})\b"
+)
 
 
 def _noted_weekday(tokens: list[_Token]) -> int | None:

@@ -390,6 +390,9 @@ TITLES_MORE = [
     ("3pm JST sync", "sync"),
     ("毎月1日 9時 10日締切の書類", "10日締切の書類"),
     ("来る12月10日(木)14時より 説明会", "説明会"),
+    ("毎月10日締め 出欠表提出", "出欠表提出"),
+    ("12/10〆 アンケート", "アンケート"),
+    ("12月24日まで 申込締切", "申込締切"),
 ]
 
 
@@ -885,6 +888,10 @@ def test_parse_days_says_none_for_what_names_no_day(text: str) -> None:
         ("next friday 3-5pm steering committee", 120),
         ("3pm to 4:30pm call", 90),
         ("明日 10時 会議", None),  # no range, no length
+        ("明日 10-11時半 打合せ", 90),  # a bare hour before a dash starts the range
+        ("明日10～11時 打合せ", 60),
+        ("next Wed 10-11:30 planning", 90),
+        ("明日 15時 1-2時間 打合せ", None),  # a number of hours is not a range
         ("14時-13時 会議", None),  # 23 hours is not a meeting's length
     ],
 )
@@ -914,3 +921,40 @@ def test_a_weekday_that_is_not_the_dates_is_flagged(text: str, mismatch: int | N
     result = parse(text, NOW, TOKYO)
     assert result.start is not None, (text, result.error)
     assert result.weekday_mismatch == mismatch
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "title"),
+    [
+        ("3月中に 報告書の提出", "2027-03-31T23:59:00+09:00", "報告書の提出"),
+        ("2027年1月いっぱいで 申請", "2027-01-31T23:59:00+09:00", "申請"),
+        ("明日10時 3月の行事計画", "2026-11-22T10:00:00+09:00", "3月の行事計画"),
+        ("15時 3月分の会計報告", "2026-11-21T15:00:00+09:00", "3月分の会計報告"),
+        ("明日10時 12月中学校訪問", "2026-11-22T10:00:00+09:00", "12月中学校訪問"),
+    ],
+)
+def test_a_month_names_a_deadline_or_stays_in_the_title(text: str, start: str, title: str) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert (result.start.isoformat() if result.start else None, result.title) == (start, title)
+
+
+@pytest.mark.parametrize(
+    "text", ["来年3月 成果発表会 14時", "3月 成果発表会", "in March report", "by March 5pm report"]
+)
+def test_a_month_without_a_day_is_refused_with_an_example(text: str) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert (result.start, result.error) == (None, "month_only")
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("今週金曜日の夕方 反省会", "2026-11-27T18:00:00+09:00"),
+        ("this Friday 5pm wrap-up", "2026-11-27T17:00:00+09:00"),
+        ("今週日曜 22時 点検", "2026-11-22T22:00:00+09:00"),
+        ("来週金曜 10時 会議", "2026-11-27T10:00:00+09:00"),
+    ],
+)
+def test_this_week_said_on_a_sunday_is_the_week_ahead(text: str, start: str) -> None:
+    sunday_evening = datetime.fromisoformat("2026-11-22T21:00:00+09:00")
+    assert _start(text, sunday_evening) == start

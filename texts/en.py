@@ -83,6 +83,7 @@ MESSAGES: dict[str, str] = {
     # --- when (time parsing, recurrence wording) ---
     "when.error.empty": "The text is empty. Try, for example: \"Dec 10 15:00 submit the report\"",
     "when.error.no_time": "I couldn't find a date or time. Try, for example: \"tomorrow 3pm board meeting\" or \"every 2nd Tuesday at 15:00 steering committee\"",
+    "when.error.month_only": "A month alone doesn't say which day. Please add the day, for example: \"March 10 2pm results meeting\" or, for a deadline, \"end of March report\"",
     "when.error.past": "That date and time has already passed. Please give a time in the future, for example: \"tomorrow 3pm board meeting\"",
     "when.error.invalid_date": "That date does not exist (e.g. Feb 30, month 13). Try, for example: \"Dec 10 15:00 submit the report\"",
     "when.error.invalid_time": "That time is not valid (hours 0-24, minutes 0-59; an hour with am/pm is 1-12, as in 1pm, not 13pm). Try, for example: \"15:30\" or \"3:30pm\"",
