@@ -446,10 +446,11 @@ async def agenda_reply(
 ) -> tuple[str, bool]:
     """The /agenda text for the chat, and whether anything is on it."""
     settings = settings_of(context)
+    now = _now()
     async with sessions(context)() as session:
         tz = await service.chat_zone(session, chat_id, settings.timezone)
-        items = await service.agenda(session, chat_id, _now(), days)
-    return render.agenda_text(items, days, tz, lang), bool(items)
+        items = await service.agenda(session, chat_id, now, days)
+    return render.agenda_text(items, days, tz, lang, now), bool(items)
 
 
 async def set_timezone(update: Update, context: Context) -> None:

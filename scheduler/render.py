@@ -208,8 +208,19 @@ def rsvp_line(counts: RsvpCounts, lang: str) -> str:
     return t(lang, "rem.rsvp_counts", yes=counts.yes, no=counts.no, maybe=counts.maybe)
 
 
-def agenda_text(items: list[AgendaItem], days: int, tz: ZoneInfo, lang: str) -> str:
-    """The /agenda reply, times shown in the chat's zone ``tz``."""
+def _countdown(due: datetime, now: datetime, tz: ZoneInfo, lang: str) -> str:
+    """``あと5日`` / ``5 days left`` until a deadline, counted in calendar days in ``tz``."""
+    left = (due.astimezone(tz).date() - now.astimezone(tz).date()).days
+    if left <= 0:
+        return t(lang, "rem.countdown_today")
+    if left == 1:
+        return t(lang, "rem.countdown_tomorrow")
+    return t(lang, "rem.countdown_days", n=left)
+
+
+def agenda_text(items: list[AgendaItem], days: int, tz: ZoneInfo, lang: str, now: datetime) -> str:
+    """The /agenda reply, times shown in the chat's zone ``tz``; deadlines count down from
+    ``now``."""
     if not items:
         return t(lang, "rem.agenda_empty", days=days)
     lines = [t(lang, "rem.agenda_header", days=days)]
@@ -235,6 +246,8 @@ def agenda_text(items: list[AgendaItem], days: int, tz: ZoneInfo, lang: str) -> 
                 extras.append(t(lang, "rem.status_done"))
             elif item.overdue:
                 extras.append(t(lang, "rem.status_overdue", id=reminder.id))
+            elif item.next_at is not None:
+                extras.append(_countdown(item.next_at, now, tz, lang))
         if item.skipped:
             days_off = t(lang, "rem.sep").join(local_date(d, tz, lang) for d in item.skipped)
             extras.append(t(lang, "rem.skips", dates=days_off))

@@ -89,10 +89,30 @@ def test_agenda_lists_times_in_the_chat_zone_with_status() -> None:
 
     overdue = service.AgendaItem(meeting(kind=service.MILESTONE), OCCURRENCE, True,
                                  RsvpCounts(), missed=1, failed=0)  # fmt: skip
-    text = render.agenda_text([overdue], 30, ZoneInfo("Asia/Tokyo"), "ja")
+    text = render.agenda_text([overdue], 30, ZoneInfo("Asia/Tokyo"), "ja", OCCURRENCE)
     assert "#12 [締切] 2025年12月9日(火) 15:00" in text
     assert "期限超過" in text and "送れなかったお知らせ 1件" in text
     assert "（時刻は Asia/Tokyo）" in text
+
+
+@pytest.mark.parametrize(
+    ("hours_before", "lang", "shown"),
+    [
+        (24 * 9, "ja", "⏳ 締切まであと9日"),
+        (24 * 9, "en", "⏳ 9 days left"),
+        (20, "ja", "⏳ 締切は明日"),  # Mon 19:00 JST: the deadline is Tuesday's
+        (2, "en", "⏳ due today"),
+    ],
+)
+def test_agenda_counts_down_to_a_deadline_in_calendar_days(
+    hours_before: int, lang: str, shown: str
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    due = service.AgendaItem(meeting(kind=service.MILESTONE), OCCURRENCE, False,
+                             RsvpCounts(), missed=0, failed=0)  # fmt: skip
+    now = OCCURRENCE - timedelta(hours=hours_before)
+    assert shown in render.agenda_text([due], 30, ZoneInfo("Asia/Tokyo"), lang, now)
 
 
 def test_a_meeting_with_a_length_shows_when_it_ends_everywhere() -> None:
@@ -104,7 +124,7 @@ def test_a_meeting_with_a_length_shows_when_it_ends_everywhere() -> None:
         render.confirmation(long_meeting, "ja", OCCURRENCE - timedelta(days=7)),
         render.agenda_text(
             [service.AgendaItem(long_meeting, OCCURRENCE, False, RsvpCounts(), 0, 0)],
-            30, ZoneInfo("Asia/Tokyo"), "ja",
+            30, ZoneInfo("Asia/Tokyo"), "ja", OCCURRENCE - timedelta(days=7),
         ),
     ]  # fmt: skip
     assert all("2025年12月9日(火) 15:00〜16:30" in text for text in shown), shown
