@@ -38,7 +38,7 @@ from db.faq_repo import (
     sync_entries,
 )
 from faq.catalog import Catalog, build_catalog, short_key
-from faq.match import MatchResult, match
+from faq.match import MatchResult, match, warm_up
 from faq.smalltalk import GREETING, has_words, small_talk
 from faq.store import FaqEntry, StoreError, load_store
 from handlers.common import (
@@ -473,6 +473,8 @@ async def on_startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         logger.error("FAQ store is broken; answering from the stored entries:\n%s", error)
     report = await install_catalog(app, entries)
     logger.info("FAQ ready: %d entries (%s)", len(entries), report)
+    # In the background: polling starts now, and a question arriving meanwhile just waits.
+    asyncio.get_running_loop().run_in_executor(None, warm_up)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
