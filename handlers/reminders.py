@@ -95,7 +95,7 @@ async def _create(update: Update, context: Context, kind: str, command: str) -> 
     if parsed.start is None:
         await _reply(update, t(lang, f"rem.usage_{kind}"))
         return
-    title = parsed.title.strip()
+    title = (parsed.title or parsed.meal_title).strip()
     if not title:
         await _reply(update, t(lang, "rem.missing_title", command=command))
         return
@@ -304,8 +304,9 @@ async def edit_reminder(update: Update, context: Context) -> None:
     if tz is None:
         return
     now = _now()
+    shift = timeparse.read_shift(text) if text else None
     parsed = None
-    if text:
+    if text and shift is None:
         parsed = timeparse.parse(text, now, tz)
         if parsed.error is not None or parsed.start is None:
             await _reply(update, timeparse.error_message(parsed.error or "no_time", lang))
@@ -315,7 +316,12 @@ async def edit_reminder(update: Update, context: Context) -> None:
     try:
         async with sessions(context).begin() as session:
             edited_id = reminder_id
-            if parsed is not None and parsed.start is not None:
+            if shift is not None:
+                shifted = await service.shift_reminder(
+                    session, chat_id, reminder_id, shift, now, settings.max_overdue_notices
+                )
+                edited_id = shifted.id
+            elif parsed is not None and parsed.start is not None:
                 moved = await service.move_reminder(
                     session, chat_id, reminder_id, parsed.start, now, parsed.rrule,
                     settings.max_overdue_notices, parsed.duration,

@@ -542,6 +542,38 @@ async def move_reminder(
     return reminder
 
 
+async def shift_reminder(
+    session: AsyncSession,
+    chat_id: int,
+    reminder_id: int,
+    shift: timedelta,
+    now: datetime,
+    max_overdue: int = 3,
+) -> Reminder:
+    """Move a reminder's next occurrence by ``shift`` (「1週間延期」, 「30分遅らせて」); returns
+    the reminder moved. Whole days keep the wall-clock time across a DST change. A series moved
+    within the day changes its time from then on; moved to another day, only that meeting
+    moves (a one-off copy, as 「今回だけ」), since the rule's weekday no longer fits it."""
+    from scheduler import recurrence
+
+    reminder = await get_reminder(session, chat_id, reminder_id)
+    if reminder is None or reminder.status == CANCELLED:
+        raise ReminderError("not_found")
+    zone = ZoneInfo(reminder.tz)
+    base = (reminder.occurrence or reminder.start).astimezone(zone)
+    if shift % timedelta(days=1):
+        target = base + shift
+    else:
+        target = recurrence.localize(base.replace(tzinfo=None) + shift, zone)
+    if target <= now:
+        raise ReminderError("shift_past")
+    if reminder.rrule is not None and target.astimezone(zone).date() != base.date():
+        return await _move_one_occurrence(
+            session, reminder, target, now, max_overdue, None, base.date()
+        )
+    return await move_reminder(session, chat_id, reminder_id, target, now, max_overdue=max_overdue)
+
+
 async def _move_one_occurrence(
     session: AsyncSession,
     series: Reminder,
@@ -549,8 +581,11 @@ async def _move_one_occurrence(
     now: datetime,
     max_overdue: int,
     duration: timedelta | None,
+    day: date | None = None,
 ) -> Reminder:
-    day = start.astimezone(ZoneInfo(series.tz)).date()
+    """Call off the series' meeting on ``day`` (by default, ``start``'s) and make a one-off
+    copy at ``start``."""
+    day = day or start.astimezone(ZoneInfo(series.tz)).date()
     await skip_occurrences(session, series.chat_id, series.id, (day, day), now, max_overdue)
     length = series.duration_minutes
     return await create_reminder(

@@ -118,6 +118,9 @@ class ParsedWhen:
     # The weekday written beside the date (12月5日(土) on a Friday): 0 Monday .. 6 Sunday, set
     # only when it is not the date's weekday, so the confirmation can point it out.
     weekday_mismatch: int | None = None
+    # The meal word that gave the time when nothing else is left for a title (tomorrow lunch
+    # at 1): a new reminder's title, while an edit keeps its own.
+    meal_title: str = ""
 
 
 def error_message(code: str, lang: str) -> str:
@@ -1740,12 +1743,14 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     tokens = _without_place(_scan(normal.value), normal.value)
     tokens = _without_title_words(_without_title_dates(tokens, normal.value), normal.value)
     clock, range_ends = _pick_clock(tokens, normal.value)
-    spans = [
-        (normal.origin[token.start], normal.origin_last[token.end - 1] + 1)
-        for token in tokens
-        if token.kind != "error" and "in_title" not in token.extra
-    ]
-    title = _title(text, spans)
+    in_time = [t for t in tokens if t.kind != "error" and "in_title" not in t.extra]
+    title = _title(text, _spans(in_time, normal))
+    # tomorrow lunch at 1: the meal gives the hour, and may be all the title there is
+    meal_title = (
+        ""
+        if title
+        else _title(text, _spans([t for t in in_time if "meal" not in t.extra], normal))
+    )
     error = next((token.error for token in tokens if token.error), None)
     if error:
         return ParsedWhen(None, None, title, error)
@@ -1779,7 +1784,9 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     )
     noted = _noted_weekday(kept) if rrule is None else None
     mismatch = noted if noted is not None and noted != start.astimezone(zone).weekday() else None
-    return ParsedWhen(start, rrule, title, error, duration, clock_only, day_only, early, mismatch)
+    return ParsedWhen(
+        start, rrule, title, error, duration, clock_only, day_only, early, mismatch, meal_title
+    )
 
 
 # 来年3月 発表会, in March: a month that says no day. A month before の or 分 names something
@@ -1788,6 +1795,11 @@ _BARE_MONTH = re.compile(
     r"(?<![\d.])(?:1[0-2]|0?[1-9])\s*月(?!\s*(?:\d|の|分|度|号|期|曜))"
     rf"|\b(?:in|by|during|until|till)\s+(?:{_MONTH_WORD})\b"
 )
+
+
+def _spans(tokens: list[_Token], normal: _Text) -> list[tuple[int, int]]:
+    """Where ``tokens`` sit in the text as the user wrote it."""
+    return [(normal.origin[t.start], normal.origin_last[t.end - 1] + 1) for t in tokens]
 
 
 def _noted_weekday(tokens: list[_Token]) -> int | None:
@@ -1851,6 +1863,50 @@ def parse_days(text: str, now: datetime, tz: str | ZoneInfo) -> tuple[date, date
         return None
     day = parsed.start.astimezone(zone).date()
     return day, day
+
+
+# 「1週間延期」, 「30分遅らせて」, 「1時間早める」, "push it back 30 minutes", "bring forward a
+# day": a move by an amount, from where the reminder is now.
+_SHIFT_UNITS = {
+    "分": "minutes", "時間": "hours", "日": "days", "週": "weeks", "週間": "weeks",
+    "minute": "minutes", "min": "minutes", "hour": "hours", "hr": "hours", "day": "days",
+    "week": "weeks",
+}  # fmt: skip
+_JA_SHIFT = re.compile(
+    r"^(?P<n>\d+(?:\.5)?)\s*(?P<u>分|時間|日|週間?)(?P<half>半)?(?:ほど|くらい|ぐらい|だけ)?\s*(?:を|も)?\s*"
+    r"(?:(?P<later>延期|遅らせ|遅く|後ろ倒し|繰り下げ|後ろに|先に?延ば|ずら)"
+    r"|(?P<earlier>早め|早く|前倒し|繰り上げ|前に))"
+)
+_EN_SHIFT = re.compile(
+    r"^(?:(?P<later>postpone|push|delay|move|shift)|(?P<earlier>bring|pull))"
+    r"(?:\s+(?:it|this|that))?(?:\s+(?P<back>back|later|out)|\s+(?P<forward>forward|up|earlier))?"
+    r"\s+(?:by\s+)?(?P<n>\d+(?:\.5)?|an?)\s*(?P<u>minute|min|hour|hr|day|week)s?\b"
+)
+_EN_SHIFT_AFTER = re.compile(
+    r"^(?P<n>\d+(?:\.5)?|an?)\s*(?P<u>minute|min|hour|hr|day|week)s?\s+"
+    r"(?:(?P<later>later)|(?P<earlier>earlier|sooner))\b"
+)
+
+
+def read_shift(text: str) -> timedelta | None:
+    """How far an edit moves a reminder when it says so by an amount (「1週間延期」,
+    "push it back 30 minutes"; negative for earlier); None when it gives a time instead."""
+    phrase = re.sub(r"\s+", " ", _normalise(text).value).strip(" 。.!！")
+    found = _JA_SHIFT.match(phrase) or _EN_SHIFT_AFTER.match(phrase)
+    if found is not None:
+        earlier = found["earlier"] is not None
+    else:
+        found = _EN_SHIFT.match(phrase)
+        if found is None:
+            return None
+        earlier = found["back"] is None and (
+            found["earlier"] is not None or found["forward"] is not None
+        )
+    amount = 1.0 if found["n"] in ("a", "an") else float(found["n"])
+    if found.groupdict().get("half"):
+        amount += 0.5
+    delta = timedelta(**{_SHIFT_UNITS[found["u"]]: amount})
+    return -delta if earlier else delta
 
 
 _DATE_KINDS = ("date", "dom", "nth", "weekday", "reldate")
@@ -2004,8 +2060,9 @@ def _part_in_title(
         # it is the time of day next to a date (明日の午後の会議, Friday night football) or
         # the start of the title (night shift tomorrow)
         return has_clock or before != "token"
-    # a bare meal word is an event, not a time: lunch, but at lunch, Friday lunch
-    return "meal" in token.extra and before == "none"
+    # a bare meal word is an event, not a time: lunch, but at lunch, Friday lunch; after a
+    # clock time it is the event too (tomorrow at noon lunch)
+    return "meal" in token.extra and (before == "none" or has_clock)
 
 
 def _without_title_words(tokens: list[_Token], text: str) -> list[_Token]:

@@ -597,3 +597,39 @@ async def test_moving_one_meeting_of_a_series_leaves_the_others_where_they_are(
     async with maker() as session:
         kept = await service.get_reminder(session, CHAT, series.id)
     assert kept is not None and kept.start == DEC_9 and kept.skipped == ["2025-12-09"]
+
+
+async def test_shifting_a_one_off_moves_it_by_that_much(maker: Maker) -> None:
+    meeting = await make(maker, service.MEETING, DEC_9)
+    async with maker.begin() as session:
+        moved = await service.shift_reminder(session, CHAT, meeting.id, timedelta(weeks=1), NOW)
+    assert (moved.id, moved.start) == (meeting.id, DEC_9 + timedelta(weeks=1))
+    assert await pending_occurrences(maker, meeting.id) == {DEC_9 + timedelta(weeks=1)}
+
+
+async def test_shifting_a_series_within_the_day_changes_its_time_from_then_on(
+    maker: Maker,
+) -> None:
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    async with maker.begin() as session:
+        moved = await service.shift_reminder(session, CHAT, series.id, timedelta(minutes=30), NOW)
+    assert (moved.id, moved.start, moved.rrule) == (
+        series.id, DEC_9 + timedelta(minutes=30), SECOND_TUESDAYS,
+    )  # fmt: skip
+    assert await pending_occurrences(maker, series.id) == {DEC_9 + timedelta(minutes=30)}
+
+
+async def test_shifting_a_series_to_another_day_moves_only_that_meeting(maker: Maker) -> None:
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    async with maker.begin() as session:
+        moved = await service.shift_reminder(session, CHAT, series.id, timedelta(weeks=1), NOW)
+    assert moved.id != series.id and moved.start == DEC_9 + timedelta(weeks=1)
+    assert await pending_occurrences(maker, series.id) == {JAN_13}
+
+
+async def test_shifting_into_the_past_is_refused_and_changes_nothing(maker: Maker) -> None:
+    meeting = await make(maker, service.MEETING, DEC_9)
+    with pytest.raises(service.ReminderError, match="shift_past"):
+        async with maker.begin() as session:
+            await service.shift_reminder(session, CHAT, meeting.id, -timedelta(days=10), NOW)
+    assert await pending_occurrences(maker, meeting.id) == {DEC_9}

@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.timeparse import DEFAULT_HOUR, ERROR_CODES, error_message, parse, parse_days
+from scheduler.timeparse import (
+    DEFAULT_HOUR,
+    ERROR_CODES,
+    error_message,
+    parse,
+    parse_days,
+    read_shift,
+)
 
 TOKYO = "Asia/Tokyo"
 NOW = datetime.fromisoformat("2026-11-21T10:00:00+09:00")  # a Saturday
@@ -958,3 +965,48 @@ def test_a_month_without_a_day_is_refused_with_an_example(text: str) -> None:
 def test_this_week_said_on_a_sunday_is_the_week_ahead(text: str, start: str) -> None:
     sunday_evening = datetime.fromisoformat("2026-11-22T21:00:00+09:00")
     assert _start(text, sunday_evening) == start
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "meal_title"),
+    [
+        ("the day after tomorrow at noon lunch", "lunch", ""),  # after a clock: the event
+        ("tomorrow lunch at 1", "", "lunch"),  # the hour's word, and the only title there is
+        ("Friday lunch", "", "lunch"),
+        ("明日 昼食 12時", "昼食", ""),
+        ("tomorrow lunch at 1 with the ward", "with the ward", ""),
+        ("明日10時", "", ""),
+    ],
+)
+def test_a_meal_word_that_gave_the_hour_is_offered_as_the_title(
+    text: str, title: str, meal_title: str
+) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert (result.title, result.meal_title) == (title, meal_title)
+
+
+@pytest.mark.parametrize(
+    ("text", "shift"),
+    [
+        ("1週間延期", timedelta(weeks=1)),
+        ("１週間延期して", timedelta(weeks=1)),
+        ("30分遅らせて", timedelta(minutes=30)),
+        ("1時間半遅らせてください", timedelta(minutes=90)),
+        ("1時間早める", -timedelta(hours=1)),
+        ("2日前倒しで", -timedelta(days=2)),
+        ("一週間先に延ばす", timedelta(weeks=1)),
+        ("push it back 30 minutes", timedelta(minutes=30)),
+        ("postpone by a week", timedelta(weeks=1)),
+        ("bring it forward an hour", -timedelta(hours=1)),
+        ("move it up 2 days", -timedelta(days=2)),
+        ("an hour earlier", -timedelta(hours=1)),
+        ("15 minutes later", timedelta(minutes=15)),
+        # a time, not an amount to move by
+        ("1週間後", None),
+        ("16時に変更", None),
+        ("move to Friday", None),
+        ("明日 15時", None),
+    ],
+)
+def test_an_edit_by_an_amount_is_read_as_a_shift(text: str, shift: timedelta | None) -> None:
+    assert read_shift(text) == shift

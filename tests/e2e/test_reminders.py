@@ -221,6 +221,8 @@ async def test_admin_moves_a_meeting_renames_it_and_changes_only_its_place(
     assert f"{day.group()} 09:00〜10:00" in earlier["text"], earlier[
         "text"
     ]  # a new time: same day
+    delayed = await create(server, CHAIR, f"/edit {number} 30分遅らせて", "を変更しました")
+    assert f"{day.group()} 09:30〜10:30" in delayed["text"], delayed["text"]
 
     await server.group_message(GROUP, MEMBER, "/agenda")
     agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
