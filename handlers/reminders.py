@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +29,11 @@ UNSKIP_PREFIX = "rem:unskip:"
 UNSKIP_PATTERN = re.compile(r"^rem:unskip:(\d{1,12}):(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$")
 PLACE_SPLIT = re.compile(r"\s[@＠]\s*")
 ID_PATTERN = re.compile(r"^#?(\d{1,12})$")
+PICK_PREFIX = "rem:pick:"
+PICK_PATTERN = re.compile(r"^rem:pick:(done|cancel):(\d{1,12})$")
+# /done or /cancel without a number lists this many of the chat's reminders as buttons.
+MAX_PICKS = 10
+PICK_TITLE_CHARS = 40
 DEFAULT_AGENDA_DAYS = 30
 MAX_AGENDA_DAYS = 366
 
@@ -65,8 +71,14 @@ def _split_place(text: str) -> tuple[str, str | None]:
 
 
 def _parse_id(word: str) -> int | None:
-    match = ID_PATTERN.match(word.strip())
+    match = ID_PATTERN.match(unicodedata.normalize("NFKC", word).strip())
     return int(match.group(1)) if match else None
+
+
+def _more_ids(rest: list[str]) -> list[int]:
+    """The further numbers of ``/cancel 3 4 5``; none unless every word is one."""
+    ids = [_parse_id(word) for word in rest[0].split()] if rest else []
+    return [found for found in ids if found is not None] if None not in ids else []
 
 
 async def _create(update: Update, context: Context, kind: str, command: str) -> None:
@@ -169,11 +181,13 @@ async def _undo_press(
     return query, lang, chat.id, match
 
 
-async def _settle(query: CallbackQuery, text: str) -> None:
+async def _settle(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
     """Answer the press and turn the message with the button into ``text``."""
     await query.answer()
     with contextlib.suppress(BadRequest):  # too old to edit, or already says so
-        await query.edit_message_text(text)
+        await query.edit_message_text(text, reply_markup=markup)
 
 
 async def undo_creation(update: Update, context: Context) -> None:
@@ -196,12 +210,53 @@ async def _id_command(
     words = command_text(update).split(maxsplit=1)
     reminder_id = _parse_id(words[0]) if words else None
     if reminder_id is None:
+        if not words and command in ("done", "cancel"):
+            if await _allowed(update, context, lang):
+                await _offer_picks(update, context, lang, command)
+            return None
         key = f"rem.usage_{command}" if command in ("edit", "skip") else "rem.usage_id"
         await _reply(update, t(lang, key, command=command))
         return None
     if not await _allowed(update, context, lang):
         return None
     return lang, reminder_id, words[1:]
+
+
+async def _offer_picks(update: Update, context: Context, lang: str, command: str) -> None:
+    """Answer /done or /cancel without a number with the chat's candidates as buttons."""
+    assert update.effective_chat is not None
+    async with sessions(context)() as session:
+        items = await service.agenda(session, update.effective_chat.id, _now(), MAX_AGENDA_DAYS)
+    picks = [
+        item.reminder
+        for item in items
+        if command == "cancel"
+        or (item.reminder.kind == service.MILESTONE and item.reminder.status != "done")
+    ]
+    if not picks:
+        await _reply(update, t(lang, f"rem.pick_none_{command}"))
+        return
+    buttons = [
+        [InlineKeyboardButton(f"#{reminder.id} {reminder.title[:PICK_TITLE_CHARS]}",
+                              callback_data=f"{PICK_PREFIX}{command}:{reminder.id}")]
+        for reminder in picks[:MAX_PICKS]
+    ]  # fmt: skip
+    await _reply(update, t(lang, f"rem.pick_{command}"), InlineKeyboardMarkup(buttons))
+
+
+async def pick_reminder(update: Update, context: Context) -> None:
+    """Mark done or cancel the reminder pressed in a /done or /cancel list."""
+    press = await _undo_press(update, context, PICK_PATTERN)
+    if press is None:
+        return
+    query, lang, chat_id, match = press
+    reminder_id = int(match.group(2))
+    if match.group(1) == "done":
+        await _settle(query, await complete_milestone(context, chat_id, lang, reminder_id))
+        return
+    text, cancelled = await _cancel(context, chat_id, lang, reminder_id)
+    undo = InlineKeyboardMarkup([[_restore_button(lang, cancelled)]]) if cancelled else None
+    await _settle(query, text, undo)
 
 
 async def _zone_of(
@@ -222,21 +277,30 @@ async def cancel_reminder(update: Update, context: Context) -> None:
     read = await _id_command(update, context, "cancel")
     if read is None or update.effective_chat is None:
         return
-    lang, reminder_id, _ = read
+    lang, reminder_id, rest = read
+    ids = [reminder_id, *_more_ids(rest)]
+    done = [await _cancel(context, update.effective_chat.id, lang, each) for each in ids]
+    cancelled = [each for _, each in done if each is not None]
+    buttons = [[_restore_button(lang, each, numbered=len(cancelled) > 1)] for each in cancelled]
+    markup = InlineKeyboardMarkup(buttons) if buttons else None
+    await _reply(update, "\n".join(text for text, _ in done), markup)
+
+
+async def _cancel(
+    context: Context, chat_id: int, lang: str, reminder_id: int
+) -> tuple[str, int | None]:
+    """Cancel a reminder of the chat: the reply saying so (or why not), and its id if done."""
     try:
         async with sessions(context).begin() as session:
-            reminder = await service.cancel_reminder(
-                session, update.effective_chat.id, reminder_id
-            )
+            reminder = await service.cancel_reminder(session, chat_id, reminder_id)
     except service.ReminderError as exc:
-        await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
-        return
-    button = InlineKeyboardButton(
-        t(lang, "rem.restore_button"), callback_data=f"{RESTORE_PREFIX}{reminder.id}"
-    )
-    await _reply(
-        update, _with_title(lang, "rem.cancelled", reminder), InlineKeyboardMarkup([[button]])
-    )
+        return t(lang, f"rem.{exc.code}", id=reminder_id), None
+    return _with_title(lang, "rem.cancelled", reminder), reminder.id
+
+
+def _restore_button(lang: str, reminder_id: int, numbered: bool = False) -> InlineKeyboardButton:
+    label = t(lang, "rem.restore_button") + (f" #{reminder_id}" if numbered else "")
+    return InlineKeyboardButton(label, callback_data=f"{RESTORE_PREFIX}{reminder_id}")
 
 
 async def restore_cancelled(update: Update, context: Context) -> None:
@@ -269,10 +333,11 @@ async def mark_done(update: Update, context: Context) -> None:
     read = await _id_command(update, context, "done")
     if read is None or update.effective_chat is None:
         return
-    lang, reminder_id, _ = read
-    await _reply(
-        update, await complete_milestone(context, update.effective_chat.id, lang, reminder_id)
-    )
+    lang, reminder_id, rest = read
+    chat_id = update.effective_chat.id
+    ids = [reminder_id, *_more_ids(rest)]
+    done = [await complete_milestone(context, chat_id, lang, each) for each in ids]
+    await _reply(update, "\n".join(done))
 
 
 async def complete_milestone(context: Context, chat_id: int, lang: str, reminder_id: int) -> str:
@@ -534,3 +599,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(undo_creation, pattern=r"^rem:undo:"))
     app.add_handler(CallbackQueryHandler(undo_skip, pattern=r"^rem:unskip:"))
     app.add_handler(CallbackQueryHandler(restore_cancelled, pattern=r"^rem:restore:"))
+    app.add_handler(CallbackQueryHandler(pick_reminder, pattern=r"^rem:pick:"))

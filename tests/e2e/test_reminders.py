@@ -137,6 +137,30 @@ async def test_a_cancellation_can_be_taken_back_and_a_city_names_the_zone(
     assert "学習支援" in agenda["text"] and "場所: 図書室" in agenda["text"], agenda["text"]
 
 
+async def test_done_and_cancel_without_a_number_offer_the_chats_reminders_as_buttons(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/milestone 12月15日 17時 報告書の提出", "締切を登録しました")
+    await create(server, CHAIR, "/milestone 12月20日 17時 アンケート集計", "締切を登録しました")
+    await create(server, CHAIR, "/meeting 12月3日 15時 運営委員会", "会議を登録しました")
+
+    offer = await create(server, CHAIR, "/done", "どれを完了にしますか")
+    assert set(buttons(offer)) == {"#1 報告書の提出", "#2 アンケート集計"}  # no meeting
+    await server.press_button(offer, buttons(offer)["#2 アンケート集計"], MEMBER)
+    refusal = await server.wait_for(
+        lambda r: r.method.lower() == "answercallbackquery", timeout=20
+    )
+    assert "管理者" in str(refusal.params.get("text")), refusal.params
+    await server.press_button(offer, buttons(offer)["#2 アンケート集計"], CHAIR)
+    await server.wait_for_message(GROUP.id, "#2「アンケート集計」を完了にしました", timeout=20)
+
+    both = await create(server, CHAIR, "/cancel ＃1 3", "を取り消しました")
+    assert "#1「報告書の提出」" in both["text"] and "#3「運営委員会」" in both["text"]
+    assert set(buttons(both)) == {"↩️ 元に戻す #1", "↩️ 元に戻す #3"}
+    await create(server, CHAIR, "/cancel", "取り消せる予定はありません")
+
+
 async def test_asking_when_the_next_meeting_is_shows_the_agenda(
     group_bot: FakeTelegramServer,
 ) -> None:
