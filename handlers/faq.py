@@ -50,7 +50,7 @@ from handlers.common import (
     settings_of,
     user_lang,
 )
-from handlers.reminders import agenda_reply
+from handlers.reminders import agenda_reply, request_button
 from scheduler import service
 from scheduler.intent import ReminderRequest, asks_for_agenda, reminder_request, request_body
 from texts import DEFAULT_LANG, LANGUAGES, split_text, t
@@ -189,7 +189,10 @@ async def respond(update: Update, context: Context, question: str) -> None:
     request = await reminder_request_in(update, context, question)
     if request is not None:
         command = html.escape(f"/{request.command} {request.text}")
-        await message.reply_text(t(lang, "faq.reminder_hint", command=command))
+        button = request_button(context, lang, request.command, request.text)
+        await message.reply_text(
+            t(lang, "faq.reminder_hint", command=command), reply_markup=button
+        )
         return
     prefix = ""
     if len(question) > QUERY_LIMIT:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
+import secrets
 import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,7 +20,7 @@ from db.models import Chat, Reminder
 from handlers.common import Context, command_text, may_manage, sessions, settings_of, user_lang
 from scheduler import delivery, render, service, timeparse
 from scheduler.intent import read_edit_words
-from texts import t
+from texts import plain, t
 
 UNDO_PREFIX = "rem:undo:"
 UNDO_PATTERN = re.compile(r"^rem:undo:(\d{1,12})$")
@@ -29,6 +30,10 @@ UNSKIP_PREFIX = "rem:unskip:"
 UNSKIP_PATTERN = re.compile(r"^rem:unskip:(\d{1,12}):(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$")
 PLACE_SPLIT = re.compile(r"\s[@＠]\s*")
 ID_PATTERN = re.compile(r"^#?(\d{1,12})$")
+REQUEST_PREFIX = "rem:req:"
+REQUEST_PATTERN = re.compile(r"^rem:req:([0-9a-f]{8})$")
+PENDING_REQUESTS = "reminder_requests"  # chat_data: token -> (command, text) awaiting a press
+MAX_PENDING_REQUESTS = 20
 PICK_PREFIX = "rem:pick:"
 PICK_PATTERN = re.compile(r"^rem:pick:(done|cancel):(\d{1,12})$")
 # /done or /cancel without a number lists this many of the chat's reminders as buttons.
@@ -82,8 +87,13 @@ def _more_ids(rest: list[str]) -> list[int]:
 
 
 async def _create(update: Update, context: Context, kind: str, command: str) -> None:
+    await _create_from(update, context, kind, command, command_text(update))
+
+
+async def _create_from(
+    update: Update, context: Context, kind: str, command: str, text: str
+) -> None:
     lang = await user_lang(update, context)
-    text = command_text(update)
     if not text:
         await _reply(update, t(lang, f"rem.usage_{kind}"))
         return
@@ -146,6 +156,40 @@ def _doubts(parsed: timeparse.ParsedWhen, reminder: Reminder, lang: str) -> list
     return lines
 
 
+def request_button(context: Context, lang: str, command: str, text: str) -> InlineKeyboardMarkup:
+    """A button that schedules ``/command text`` (a reminder asked for in words) when someone
+    who may manage the chat presses it; the request waits in the chat's data meanwhile."""
+    pending = (
+        context.chat_data.setdefault(PENDING_REQUESTS, {}) if context.chat_data is not None else {}
+    )
+    token = secrets.token_hex(4)
+    pending[token] = (command, text)
+    while len(pending) > MAX_PENDING_REQUESTS:
+        pending.pop(next(iter(pending)))
+    button = InlineKeyboardButton(
+        t(lang, "rem.request_button"), callback_data=f"{REQUEST_PREFIX}{token}"
+    )
+    return InlineKeyboardMarkup([[button]])
+
+
+async def schedule_request(update: Update, context: Context) -> None:
+    """Schedule the reminder a request's button was offered for, once."""
+    press = await _undo_press(update, context, REQUEST_PATTERN)
+    if press is None:
+        return
+    query, lang, _, match = press
+    pending = context.chat_data.get(PENDING_REQUESTS, {}) if context.chat_data is not None else {}
+    request = pending.pop(match.group(1), None)
+    if request is None:
+        await query.answer(t(lang, "rem.button_stale"))
+        return
+    await query.answer()
+    with contextlib.suppress(BadRequest):  # the button goes, so it cannot schedule twice
+        await query.edit_message_reply_markup(None)
+    command, text = request
+    await _create_from(update, context, command, command, text)
+
+
 async def create_meeting(update: Update, context: Context) -> None:
     """Schedule a meeting with notices before it and RSVP buttons."""
     await _create(update, context, service.MEETING, "meeting")
@@ -176,7 +220,7 @@ async def _undo_press(
         await query.answer(t(lang, stale))
         return None
     if not await may_manage(update, context):
-        await query.answer(t(lang, "rem.not_admin"), show_alert=True)
+        await query.answer(plain(t(lang, "rem.not_admin")), show_alert=True)
         return None
     return query, lang, chat.id, match
 
@@ -317,7 +361,7 @@ async def restore_cancelled(update: Update, context: Context) -> None:
                 session, chat_id, reminder_id, _now(), settings.max_overdue_notices
             )
     except service.ReminderError as exc:
-        await query.answer(t(lang, f"rem.{exc.code}", id=reminder_id))
+        await query.answer(plain(t(lang, f"rem.{exc.code}", id=reminder_id)))
         return
     text = _with_title(lang, "rem.restored", reminder)
     await _settle(query, text + "\n" + render.schedule_text(reminder, reminder.occurrence, lang))
@@ -474,7 +518,7 @@ async def undo_skip(update: Update, context: Context) -> None:
                 session, chat_id, reminder_id, days, _now(), settings.max_overdue_notices
             )
     except service.ReminderError as exc:
-        await query.answer(t(lang, f"rem.{exc.code}", id=reminder_id))
+        await query.answer(plain(t(lang, f"rem.{exc.code}", id=reminder_id)))
         return
     title = html.escape(reminder.title)
     if restored:
@@ -600,3 +644,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(undo_skip, pattern=r"^rem:unskip:"))
     app.add_handler(CallbackQueryHandler(restore_cancelled, pattern=r"^rem:restore:"))
     app.add_handler(CallbackQueryHandler(pick_reminder, pattern=r"^rem:pick:"))
+    app.add_handler(CallbackQueryHandler(schedule_request, pattern=r"^rem:req:"))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from texts import en, ja, pick_lang, split_text, t
+from texts import en, ja, pick_lang, plain, split_text, t
 
 
 def test_languages_have_the_same_keys() -> None:
@@ -41,3 +41,9 @@ def test_split_text_keeps_everything_within_the_limit(text: str) -> None:
 def test_split_text_prefers_sentence_ends() -> None:
     pieces = split_text("一文です。" * 400, 1000)
     assert all(piece.endswith("。") for piece in pieces)
+
+
+def test_plain_drops_markup_for_toasts() -> None:
+    refusal = plain(t("ja", "rem.not_admin"))
+    assert "<code>" not in refusal and "/agenda" in refusal
+    assert plain("<b>A &amp; B</b>") == "A & B"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from texts import en, ja
 
 LANGUAGES: dict[str, dict[str, str]] = {"ja": ja.MESSAGES, "en": en.MESSAGES}
@@ -22,6 +25,11 @@ def t(lang: str, key: str, **kwargs: object) -> str:
     messages = LANGUAGES.get(lang, LANGUAGES[DEFAULT_LANG])
     template = messages.get(key) or LANGUAGES[DEFAULT_LANG][key]
     return template.format(**kwargs) if kwargs else template
+
+
+def plain(text: str) -> str:
+    """``text`` without its HTML markup, for what Telegram shows as typed (a button's toast)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def split_text(text: str, limit: int) -> list[str]:

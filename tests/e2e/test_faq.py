@@ -160,6 +160,13 @@ async def test_greetings_thanks_and_reminder_requests_are_not_failed_questions(
     await fake_server.private_message(bot_admin, "明日10時に会議をリマインドして")
     hint = await fake_server.wait_for_message(bot_admin.id, timeout=TIMEOUT)
     assert "\n/meeting 明日10時に会議\n" in hint["text"]  # the command to send, on its own line
+    (schedule,) = [data for _text, data in buttons(hint) if data.startswith("rem:req:")]
+    await fake_server.press_button(hint, schedule, bot_admin)
+    created = await fake_server.wait_for_message(
+        bot_admin.id, "会議を登録しました", timeout=TIMEOUT
+    )
+    assert "10:00" in created["text"], created["text"]
+    assert not buttons(fake_server.sent_messages(bot_admin.id)[-2])  # no second press
 
     await fake_server.private_message(bot_admin, "/unanswered")
     queue = await fake_server.wait_for_message(bot_admin.id, timeout=TIMEOUT)
