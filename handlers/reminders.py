@@ -19,7 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from db.models import Chat, Reminder
 from handlers.common import Context, command_text, may_manage, sessions, settings_of, user_lang
 from scheduler import delivery, render, service, timeparse
-from scheduler.intent import read_edit_words
+from scheduler.intent import read_edit_words, says_postpone
 from texts import plain, t
 
 UNDO_PREFIX = "rem:undo:"
@@ -275,7 +275,7 @@ async def _offer_picks(update: Update, context: Context, lang: str, command: str
         item.reminder
         for item in items
         if command == "cancel"
-        or (item.reminder.kind == service.MILESTONE and item.reminder.status != "done")
+        or (item.reminder.kind == service.MILESTONE and item.reminder.status != service.DONE)
     ]
     if not picks:
         await _reply(update, t(lang, f"rem.pick_none_{command}"))
@@ -425,6 +425,8 @@ async def edit_reminder(update: Update, context: Context) -> None:
     try:
         async with sessions(context).begin() as session:
             edited_id = reminder_id
+            before = await service.get_reminder(session, chat_id, reminder_id)
+            was = (before.occurrence or before.start) if before is not None else None
             if shift is not None:
                 shifted = await service.shift_reminder(
                     session, chat_id, reminder_id, shift, now, settings.max_overdue_notices
@@ -456,6 +458,10 @@ async def edit_reminder(update: Update, context: Context) -> None:
         lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
     if parsed is not None:
         lines.extend(_doubts(parsed, reminder, lang))
+    now_at = reminder.occurrence or reminder.start
+    if was is not None and now_at < was and says_postpone(text):
+        earlier = render.local_datetime(was, ZoneInfo(reminder.tz), lang, zone=False)
+        lines.append(t(lang, "rem.postponed_earlier", before=earlier, id=reminder.id))
     await _reply(update, "\n".join(lines))
     delivery.kick(context.application)
 

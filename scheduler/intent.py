@@ -210,3 +210,15 @@ def read_done(text: str) -> bool:
     """Whether a short reply to a deadline notice says the work is done."""
     reply = _short_reply(text)
     return reply is not None and bool(_DONE.search(reply)) and not _NOT_DONE.search(reply)
+
+
+# 「来週に延期」, "postpone to Monday": words that promise a later time than before.
+_POSTPONE = re.compile(
+    r"延期|遅らせ|後ろ倒し|繰り下げ|先送り|先延ばし|\bpostpone|\bpush(?:ed)?\s+(?:it\s+)?back|\bdelay",
+    re.IGNORECASE,
+)
+
+
+def says_postpone(text: str) -> bool:
+    """Whether an edit's words say the reminder is put off to later."""
+    return bool(_POSTPONE.search(unicodedata.normalize("NFKC", text)))

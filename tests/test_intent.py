@@ -15,6 +15,7 @@ from scheduler.intent import (
     read_rsvp,
     reminder_request,
     request_body,
+    says_postpone,
 )
 
 NOW = datetime.fromisoformat("2026-11-22T10:00:00+09:00")
@@ -176,3 +177,19 @@ def test_a_short_reply_to_a_deadline_notice_says_whether_it_is_done(
     reply: str, done: bool
 ) -> None:
     assert read_done(reply) is done
+
+
+@pytest.mark.parametrize(
+    ("words", "postpones"),
+    [
+        ("来週に延期", True),
+        ("1週間先延ばし", True),
+        ("postpone to Monday", True),
+        ("push it back to 4pm", True),
+        ("16時に変更", False),
+        ("move to Friday", False),
+        ("明日 10時", False),
+    ],
+)
+def test_words_that_put_a_reminder_off_are_recognised(words: str, postpones: bool) -> None:
+    assert says_postpone(words) is postpones

@@ -205,6 +205,7 @@ MESSAGES: dict[str, str] = {
     "rem.usage_id": "Give the number, e.g. <code>/{command} 12</code> (see the numbers with <code>/agenda</code>).",
     "rem.usage_edit": "Usage: <code>/edit number new-time [new title] [@ new place]</code>\nExample: <code>/edit 12 Dec 15 15:00</code>, <code>/edit 12 4pm</code> (time of day only), <code>/edit 12 push back 30 minutes</code> (move by an amount), <code>/edit 12 @ Room 2</code> (place only)",
     "rem.shift_past": "Moving #{id} by that much would put it in the past. Give a time still to come, e.g. <code>/edit {id} tomorrow 3pm</code>",
+    "rem.postponed_earlier": "(Note: you said postpone, but this is earlier than before ({before}). If that is not what you meant, send <code>/edit {id} new-time</code>.)",
     "rem.not_found": "There is no #{id} in this chat. Check the numbers with <code>/agenda</code>.",
     "rem.not_milestone": "#{id} is not a deadline; <code>/done</code> is for items made with <code>/milestone</code>.",
     "rem.already_done": "#{id} is already done.",

@@ -205,6 +205,7 @@ MESSAGES: dict[str, str] = {
     "rem.usage_id": "番号を指定してください。例: <code>/{command} 12</code>（番号は <code>/agenda</code> で確認できます）",
     "rem.usage_edit": "使い方: <code>/edit 番号 新しい日時 [新しい件名] [@ 新しい場所]</code>\n例: <code>/edit 12 12月15日 15:00</code>、<code>/edit 12 16時</code>（時刻だけ変更）、<code>/edit 12 1週間延期</code>・<code>/edit 12 30分遅らせて</code>（ずらす）、<code>/edit 12 @ 第2会議室</code>（場所だけ変更）",
     "rem.shift_past": "#{id} をそれだけ動かすと、もう過ぎた日時になります。これから先の日時を指定してください。例: <code>/edit {id} 明日 15時</code>",
+    "rem.postponed_earlier": "※ 「延期」とありましたが、前（{before}）より早い日時になりました。違う場合は <code>/edit {id} 日時</code> で直してください。",
     "rem.not_found": "#{id} はこのチャットに見つかりません。<code>/agenda</code> で番号を確認してください。",
     "rem.not_milestone": "#{id} は締切ではありません。<code>/done</code> は <code>/milestone</code> で登録したものに使います。",
     "rem.already_done": "#{id} はすでに完了しています。",

@@ -247,6 +247,8 @@ async def test_admin_moves_a_meeting_renames_it_and_changes_only_its_place(
     ]  # a new time: same day
     delayed = await create(server, CHAIR, f"/edit {number} 30分遅らせて", "を変更しました")
     assert f"{day.group()} 09:30〜10:30" in delayed["text"], delayed["text"]
+    sooner = await create(server, CHAIR, f"/edit {number} 明日10時に延期", "を変更しました")
+    assert f"前（{day.group()} 09:30）より早い日時" in sooner["text"], sooner["text"]
 
     await server.group_message(GROUP, MEMBER, "/agenda")
     agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
