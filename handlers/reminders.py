@@ -174,7 +174,7 @@ def request_button(context: Context, lang: str, command: str, text: str) -> Inli
 
 async def schedule_request(update: Update, context: Context) -> None:
     """Schedule the reminder a request's button was offered for, once."""
-    press = await _undo_press(update, context, REQUEST_PATTERN)
+    press = await _manager_press(update, context, REQUEST_PATTERN)
     if press is None:
         return
     query, lang, _, match = press
@@ -205,11 +205,12 @@ async def create_reminder(update: Update, context: Context) -> None:
     await _create(update, context, service.REMIND, "remind")
 
 
-async def _undo_press(
+async def _manager_press(
     update: Update, context: Context, pattern: re.Pattern[str], stale: str = "rem.button_stale"
 ) -> tuple[CallbackQuery, str, int, re.Match[str]] | None:
-    """Read an undo button: (query, language, chat id, its data matched), or None once the
-    press is answered as stale or as not the presser's to make."""
+    """Read a button only the chat's managers may press (undo, pick, schedule): (query,
+    language, chat id, its data matched), or None once the press is answered as stale or as
+    not the presser's to make."""
     query = update.callback_query
     if query is None:
         return None
@@ -236,7 +237,7 @@ async def _settle(
 
 async def undo_creation(update: Update, context: Context) -> None:
     """Take back a reminder from its confirmation's undo button."""
-    press = await _undo_press(update, context, UNDO_PATTERN, stale="rem.undo_gone")
+    press = await _manager_press(update, context, UNDO_PATTERN, stale="rem.undo_gone")
     if press is None:
         return
     query, lang, chat_id, match = press
@@ -290,7 +291,7 @@ async def _offer_picks(update: Update, context: Context, lang: str, command: str
 
 async def pick_reminder(update: Update, context: Context) -> None:
     """Mark done or cancel the reminder pressed in a /done or /cancel list."""
-    press = await _undo_press(update, context, PICK_PATTERN)
+    press = await _manager_press(update, context, PICK_PATTERN)
     if press is None:
         return
     query, lang, chat_id, match = press
@@ -303,17 +304,17 @@ async def pick_reminder(update: Update, context: Context) -> None:
     await _settle(query, text, undo)
 
 
-async def _zone_of(
+async def _live_reminder(
     update: Update, context: Context, lang: str, reminder_id: int
-) -> ZoneInfo | None:
-    """The time zone a reminder of this chat is kept in; None (and a reply) if it is gone."""
+) -> Reminder | None:
+    """A reminder of this chat that is not cancelled; None (and a reply) if it is gone."""
     assert update.effective_chat is not None
     async with sessions(context)() as session:
         existing = await service.get_reminder(session, update.effective_chat.id, reminder_id)
     if existing is None or existing.status == service.CANCELLED:
         await _reply(update, t(lang, "rem.not_found", id=reminder_id))
         return None
-    return service.zone(existing.tz, settings_of(context).timezone)
+    return existing
 
 
 async def cancel_reminder(update: Update, context: Context) -> None:
@@ -349,7 +350,7 @@ def _restore_button(lang: str, reminder_id: int, numbered: bool = False) -> Inli
 
 async def restore_cancelled(update: Update, context: Context) -> None:
     """Take back a cancellation from its reply's undo button."""
-    press = await _undo_press(update, context, RESTORE_PATTERN)
+    press = await _manager_press(update, context, RESTORE_PATTERN)
     if press is None:
         return
     query, lang, chat_id, match = press
@@ -409,9 +410,11 @@ async def edit_reminder(update: Update, context: Context) -> None:
         return
     chat_id = update.effective_chat.id
     settings = settings_of(context)
-    tz = await _zone_of(update, context, lang, reminder_id)
-    if tz is None:
+    existing = await _live_reminder(update, context, lang, reminder_id)
+    if existing is None:
         return
+    tz = service.zone(existing.tz, settings.timezone)
+    was = existing.occurrence or existing.start
     now = _now()
     shift = timeparse.read_shift(text) if text else None
     parsed = None
@@ -425,8 +428,6 @@ async def edit_reminder(update: Update, context: Context) -> None:
     try:
         async with sessions(context).begin() as session:
             edited_id = reminder_id
-            before = await service.get_reminder(session, chat_id, reminder_id)
-            was = (before.occurrence or before.start) if before is not None else None
             if shift is not None:
                 shifted = await service.shift_reminder(
                     session, chat_id, reminder_id, shift, now, settings.max_overdue_notices
@@ -459,7 +460,7 @@ async def edit_reminder(update: Update, context: Context) -> None:
     if parsed is not None:
         lines.extend(_doubts(parsed, reminder, lang))
     now_at = reminder.occurrence or reminder.start
-    if was is not None and now_at < was and says_postpone(text):
+    if now_at < was and says_postpone(text):
         earlier = render.local_datetime(was, ZoneInfo(reminder.tz), lang, zone=False)
         lines.append(t(lang, "rem.postponed_earlier", before=earlier, id=reminder.id))
     await _reply(update, "\n".join(lines))
@@ -477,10 +478,10 @@ async def skip_occurrence(update: Update, context: Context) -> None:
     now = _now()
     days: tuple[date, date] | None = None
     if rest and rest[0].strip():
-        tz = await _zone_of(update, context, lang, reminder_id)
-        if tz is None:
+        existing = await _live_reminder(update, context, lang, reminder_id)
+        if existing is None:
             return
-        days = timeparse.parse_days(rest[0], now, tz)
+        days = timeparse.parse_days(rest[0], now, service.zone(existing.tz, settings.timezone))
         if days is None:
             await _reply(update, t(lang, "rem.skip_no_occurrence", id=reminder_id))
             return
@@ -508,7 +509,7 @@ async def skip_occurrence(update: Update, context: Context) -> None:
 
 async def undo_skip(update: Update, context: Context) -> None:
     """Put called-off meetings back from the skip confirmation's undo button."""
-    press = await _undo_press(update, context, UNSKIP_PATTERN)
+    press = await _manager_press(update, context, UNSKIP_PATTERN)
     if press is None:
         return
     query, lang, chat_id, match = press

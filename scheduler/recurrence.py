@@ -218,17 +218,19 @@ def _yearly(parts: dict[str, str], byday: list[str], local_start: datetime, lang
         return t(lang, "when.every_year_nth", month=month, nth=nth, day=day)
     if parts.get("BYMONTHDAY") == "-1":
         return t(lang, "when.every_year_last_day", month=month)
-    return t(lang, "when.every_year", date=_date(lang, local_start))
+    return t(lang, "when.every_year", date=day_words(lang, local_start))
 
 
-def _date(lang: str, local: datetime) -> str:
+def day_words(lang: str, local: datetime) -> str:
+    """``12月8日`` / ``8 Dec``, as /edit also reads a day back."""
     month_name = t(lang, f"when.month_{local.month}")
     return t(lang, "when.date", month=local.month, day=local.day, month_name=month_name)
 
 
-def _short_date(lang: str, local: datetime) -> str:
+def short_date(lang: str, local: datetime) -> str:
+    """``12月8日(火)`` / ``Tue 8 Dec``."""
     weekday = t(lang, f"when.weekday_short_{local.weekday()}")
-    return t(lang, "when.short_date", date=_date(lang, local), weekday=weekday)
+    return t(lang, "when.short_date", date=day_words(lang, local), weekday=weekday)
 
 
 def describe(start: datetime, rrule: str | None, lang: str, tz: str | ZoneInfo) -> str:
@@ -236,6 +238,6 @@ def describe(start: datetime, rrule: str | None, lang: str, tz: str | ZoneInfo) 
     local = start.astimezone(as_zone(tz))
     clock = f"{local.hour:02d}:{local.minute:02d}"
     if rrule is None:
-        return t(lang, "when.one_off", date=_short_date(lang, local), year=local.year, time=clock)
+        return t(lang, "when.one_off", date=short_date(lang, local), year=local.year, time=clock)
     pattern = _pattern(_rule_parts(rrule), local, lang)
-    return t(lang, "when.recurring", pattern=pattern, time=clock, next=_short_date(lang, local))
+    return t(lang, "when.recurring", pattern=pattern, time=clock, next=short_date(lang, local))

@@ -28,15 +28,7 @@ MAX_NAMES_SHOWN = 20
 
 def local_date(when: datetime, tz: ZoneInfo, lang: str) -> str:
     """``12月8日(火)`` / ``Tue 8 Dec`` in ``tz``."""
-    local = when.astimezone(tz)
-    weekday = t(lang, f"when.weekday_short_{local.weekday()}")
-    return t(lang, "when.short_date", date=_day(local, lang), weekday=weekday)
-
-
-def _day(local: datetime, lang: str) -> str:
-    """``12月8日`` / ``8 Dec``: how /edit takes a day back."""
-    month_name = t(lang, f"when.month_{local.month}")
-    return t(lang, "when.date", month=local.month, day=local.day, month_name=month_name)
+    return recurrence.short_date(lang, when.astimezone(tz))
 
 
 def local_datetime(
@@ -155,7 +147,7 @@ def weekday_hint(reminder: Reminder, written: int, lang: str) -> str:
         date=local_date(local, tz, lang),
         written=t(lang, f"when.weekday_{written}"),
         id=reminder.id,
-        day=_day(nearest, lang),
+        day=recurrence.day_words(lang, nearest),
     )
 
 

@@ -1819,19 +1819,26 @@ def _noted_weekday(tokens: list[_Token]) -> int | None:
 _CLOCK_KINDS = frozenset({"time", "part", "zone", "note"})
 
 
+# What may follow a period named for /skip: 8月はお休み, 来週の回は中止です, next week off
+_DAYS_OFF_TAIL = (
+    r"(?:中|いっぱい|分|全部|の回|の分)?(?:は|も)?(?:お?休み|中止|なし|off)?(?:です|で)?$"
+)
 _MONTH_ONLY = re.compile(
     r"^(?:(?P<num>\d{1,2})月|(?P<rel>今月|来月|再来月|this month|next month)"
-    r"|(?:in )?(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
-    r"(?:中|いっぱい|分|全部|の回|の分)?(?:は|も)?(?:お?休み|中止|なし|off)?(?:です|で)?$"
+    r"|(?:in )?(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)" + _DAYS_OFF_TAIL
 )
 _RELATIVE_MONTHS = {"今月": 0, "this month": 0, "来月": 1, "next month": 1, "再来月": 2}
 _WEEK_ONLY = re.compile(
-    r"^(?P<rel>今週|来週|再来週|this week|next week|the week after next)"
-    r"(?:中|いっぱい|分|全部|の回|の分)?(?:は|も)?(?:お?休み|中止|なし|off)?(?:です|で)?$"
+    r"^(?P<rel>今週|来週|再来週|this week|next week|the week after next)" + _DAYS_OFF_TAIL
 )
 _RELATIVE_WEEKS = {
     "今週": 0, "this week": 0, "来週": 1, "next week": 1, "再来週": 2, "the week after next": 2,
 }  # fmt: skip
+
+
+def _phrase(text: str) -> str:
+    """``text`` normalised, single-spaced, without the closing punctuation of a sentence."""
+    return re.sub(r"\s+", " ", _normalise(text).value).strip(" 。.!！")
 
 
 def parse_days(text: str, now: datetime, tz: str | ZoneInfo) -> tuple[date, date] | None:
@@ -1840,7 +1847,7 @@ def parse_days(text: str, now: datetime, tz: str | ZoneInfo) -> tuple[date, date
     one day (anything ``parse`` reads as a date)."""
     zone = as_zone(tz)
     today = now.astimezone(zone).date()
-    phrase = re.sub(r"\s+", " ", _normalise(text).value).strip(" 。.!！")
+    phrase = _phrase(text)
     week = _WEEK_ONLY.match(phrase)
     if week is not None:
         monday = today - timedelta(days=today.weekday())
@@ -1891,7 +1898,7 @@ _EN_SHIFT_AFTER = re.compile(
 def read_shift(text: str) -> timedelta | None:
     """How far an edit moves a reminder when it says so by an amount (「1週間延期」,
     "push it back 30 minutes"; negative for earlier); None when it gives a time instead."""
-    phrase = re.sub(r"\s+", " ", _normalise(text).value).strip(" 。.!！")
+    phrase = _phrase(text)
     found = _JA_SHIFT.match(phrase) or _EN_SHIFT_AFTER.match(phrase)
     if found is not None:
         earlier = found["earlier"] is not None
