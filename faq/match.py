@@ -54,9 +54,11 @@ from faq.normalize import (
     MIN_RESTORED_READING,
     Analysis,
     Analyzer,
+    KanaVocabulary,
     collapse_long_vowels,
     compact,
     restore_kanji,
+    restore_katakana,
     restore_romaji,
     strip_filler,
     text_language,
@@ -501,6 +503,9 @@ class FaqIndex:
         self._romaji_vocabulary: dict[str, str] = {}
         for reading, written in self._vocabulary.items():
             self._romaji_vocabulary.setdefault(collapse_long_vowels(reading), written)
+        self._kana_vocabulary = KanaVocabulary.of(
+            term for f in features for part in (*f.variants, f.answer) for term in part.terms
+        )
         self._languages = np.array([entry.lang for entry in self.entries])
         self._twins: dict[tuple[str, str], FaqEntry] = {
             (entry.topic, entry.lang): entry for entry in entries if entry.topic
@@ -542,9 +547,12 @@ class FaqIndex:
     def read(self, query: str) -> QueryReading:
         """Clean and analyse ``query`` against this store's vocabulary."""
         # NFKC first: half-width katakana must become kana before kana words are restored.
-        # Romaji spellings of store words ("gijiroku") become the written form too.
+        # Romaji spellings of store words ("gijiroku") become the written form too, and katakana
+        # words missing a long-vowel mark or small kana ("アンケト") the store's spelling.
         plain = strip_filler(unicodedata.normalize("NFKC", query))
-        romaji_restored = restore_romaji(plain, self._romaji_vocabulary)
+        romaji_restored = restore_katakana(
+            restore_romaji(plain, self._romaji_vocabulary), self._kana_vocabulary
+        )
         cleaned = restore_kanji(
             romaji_restored, self._vocabulary, _ANALYZER.morphemes(romaji_restored)
         )

@@ -10,7 +10,8 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import jaconv
@@ -29,6 +30,13 @@ _LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,}(?![A-Za-z])")
 _LONG_VOWEL = re.compile(r"(?<=[おこごそぞとどのほぼぽもよょろうくぐすずつづぬふぶぷむゆゅる])う")
 # Kana jaconv leaves for letters that are not romaji (English words: "kids" -> "きっっ").
 _NOT_ROMAJI = re.compile(r"[A-Za-zぁぃぅぇぉゔ]|っ(?:っ|$)|^っ")
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{2,}")
+_KANA_WORD = re.compile(r"[\u3041-\u3096\u30fc]+")
+# Katakana typos mostly drop or add a long-vowel mark or a small kana (アンケト, コーディネタ,
+# ミィーティング): a loose key without ー and っ and with small kana enlarged meets both spellings.
+_LOOSE_KANA = str.maketrans("ぁぃぅぇぉゃゅょゎ", "あいうえおやゆよわ", "ーっ")
+# Keys this long are distinctive enough to also meet a spelling one kana off (コミニュケーション).
+MIN_FUZZY_KANA_KEY = 6
 
 # Greetings and framing that carry no topic. Ordered longest first within a family so the regex
 # engine removes the whole phrase instead of leaving a tail such as "ください".
@@ -236,6 +244,83 @@ def restore_romaji(text: str, vocabulary: dict[str, str]) -> str:
         return vocabulary.get(key, found.group())
 
     return _LATIN_WORD.sub(rewrite, text)
+
+
+def loose_kana_key(word: str) -> str:
+    """A kana word's spelling with typo-prone marks folded away (アンケート -> あんけと)."""
+    return to_hiragana(word).translate(_LOOSE_KANA)
+
+
+def _one_kana_off(key: str) -> set[str]:
+    return {key[:position] + key[position + 1 :] for position in range(len(key))}
+
+
+@dataclass(frozen=True)
+class KanaVocabulary:
+    """The store's kana words by loose key, for ``restore_katakana``."""
+
+    exact: dict[str, str]  # loose key -> the store's spelling, in hiragana
+    near: dict[str, str]  # a long key with one kana dropped -> the store's spelling
+
+    @classmethod
+    def of(cls, terms: Iterable[str]) -> KanaVocabulary:
+        counts = Counter(term for term in terms if _KANA_WORD.fullmatch(term))
+        exact: dict[str, str] = {}
+        near: dict[str, str] = {}
+        for term, _ in counts.most_common():
+            key = loose_kana_key(term)
+            if len(key) < MIN_RESTORED_READING:
+                continue
+            exact.setdefault(key, term)
+            if len(key) >= MIN_FUZZY_KANA_KEY:
+                for dropped in _one_kana_off(key) | {key}:
+                    near.setdefault(dropped, term)
+        return cls(exact, near)
+
+    def spelling(self, word: str, fuzzy: bool = False) -> str | None:
+        """The store's spelling of ``word``; with ``fuzzy``, also of a long word one kana off."""
+        key = loose_kana_key(word)
+        found = self.exact.get(key)
+        if found is None and fuzzy and len(key) >= MIN_FUZZY_KANA_KEY - 1:
+            found = next(
+                (self.near[probe] for probe in (key, *_one_kana_off(key)) if probe in self.near),
+                None,
+            )
+        return found
+
+
+def restore_katakana(text: str, vocabulary: KanaVocabulary) -> str:
+    """Rewrite misspelt katakana words in the store's spelling ("アンケト" -> "アンケート").
+
+    A katakana run is split greedily into the longest store words it holds, so a compound keeps
+    its correctly spelt parts; a rest that holds none may be one long word a kana off."""
+
+    def rewrite(found: re.Match[str]) -> str:
+        run = found.group()
+        pieces: list[str] = []
+        start = 0
+        while start < len(run):
+            for end in range(len(run), start + MIN_RESTORED_READING - 1, -1):
+                spelling = vocabulary.spelling(run[start:end], fuzzy=end == len(run))
+                if spelling is not None:
+                    pieces.append(to_katakana(spelling))
+                    start = end
+                    break
+            else:
+                pieces.append(run[start])
+                start += 1
+        return "".join(pieces)
+
+    return _KATAKANA_RUN.sub(rewrite, text)
+
+
+def to_katakana(text: str) -> str:
+    return "".join(
+        chr(ord(char) + _KANA_OFFSET)
+        if _KATAKANA_START <= ord(char) + _KANA_OFFSET <= _KATAKANA_END
+        else char
+        for char in text
+    )
 
 
 def restore_kanji(

@@ -249,6 +249,13 @@ def test_a_question_on_what_the_topic_never_mentions_is_declined(
     assert result.best is None
 
 
+def test_a_katakana_word_missing_its_long_vowel_mark_is_still_found(
+    shipped_index: FaqIndex,
+) -> None:
+    result = match(shipped_index, "アンケトの用紙ほしい")
+    assert result.best is not None and result.best.topic == "eval-survey"
+
+
 def test_the_topic_asked_in_its_own_words_is_answered(shipped_index: FaqIndex) -> None:
     result = match(shipped_index, "議事録は誰が書くの？")
     assert result.best is not None and result.best.id == "minutes-author-ja"

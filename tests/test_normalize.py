@@ -2,10 +2,12 @@ import pytest
 
 from faq.normalize import (
     Analyzer,
+    KanaVocabulary,
     collapse_long_vowels,
     compact,
     normalize,
     restore_kanji,
+    restore_katakana,
     restore_romaji,
     strip_filler,
     to_hiragana,
@@ -132,6 +134,28 @@ HOMOPHONES = {
 )
 def test_restore_kanji_leaves_grammar_and_katakana_words_alone(text: str, expected: str) -> None:
     assert restore_kanji(text, HOMOPHONES, Analyzer().morphemes(text)) == expected
+
+
+KANA_VOCABULARY = KanaVocabulary.of(
+    ["あんけーと", "こーでぃねーたー", "ぼらんてぃあ", "こみゅにけーしょん", "すたっふ", "会議"]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("アンケトの用紙ほしい", "アンケートの用紙ほしい"),  # long-vowel mark dropped
+        ("コーディネタに聞く", "コーディネーターに聞く"),
+        ("ボランテア登録", "ボランティア登録"),  # small kana dropped
+        ("ボランティアスタフ", "ボランティアスタッフ"),  # a compound keeps its right part
+        ("コミニュケーションの取り方", "コミュニケーションの取り方"),  # a long word a kana off
+        ("ボランティアスタッフ", "ボランティアスタッフ"),  # spelt right: unchanged
+        ("パーキングはある？", "パーキングはある？"),  # a word the store lacks: unchanged
+        ("マイナンバー", "マイナンバー"),
+    ],
+)
+def test_restore_katakana_mends_typos_of_store_words(text: str, expected: str) -> None:
+    assert restore_katakana(text, KANA_VOCABULARY) == expected
 
 
 ROMAJI_VOCABULARY = {collapse_long_vowels(reading): word for reading, word in VOCABULARY.items()}
