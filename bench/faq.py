@@ -1,9 +1,10 @@
 """FAQ matching quality and speed on the shipped store, then at scale on synthetic stores.
 
-    python bench/faq.py [--scale 1000,10000] [--cache-dir DIR]
+    python bench/faq.py [--queries FILE] [--scale 1000,10000] [--cache-dir DIR]
 
-Quality: the labelled queries in bench/data/faq_queries.yaml (written by an independent author)
-against faq/data/store.yaml, with the confidence threshold fixed: top-1 accuracy on in-scope
+Quality: the labelled queries in bench/data/faq_queries.yaml (written by an independent author;
+--queries bench/data/faq_queries_fresh.yaml reads a second set by another author) against
+faq/data/store.yaml, with the confidence threshold fixed: top-1 accuracy on in-scope
 queries, share of out-of-scope queries declined, overall accuracy, per kind, per split; then the
 in-scope queries against the other language's half of the store (cross-language matching).
 Scale: synthetic stores made deterministically by recombining and perturbing the real entries;
@@ -36,6 +37,7 @@ from faq.store import FaqEntry, load_store  # noqa: E402
 
 STORE = ROOT / "faq" / "data" / "store.yaml"
 QUERIES = ROOT / "bench" / "data" / "faq_queries.yaml"
+FRESH_QUERIES = ROOT / "bench" / "data" / "faq_queries_fresh.yaml"
 Labelled = list[dict[str, Any]]  # the queries file: q, expect, kind, split
 SHIPPED_CACHE = Path(tempfile.gettempdir()) / "renkei-faq-bench" / "shipped"
 TARGET_IN_SCOPE = 0.90
@@ -173,6 +175,7 @@ def scale(entries: list[FaqEntry], labelled: Labelled, size: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=Path, default=QUERIES, help="the labelled queries")
     parser.add_argument("--scale", default="1000,10000", help="synthetic store sizes, or ''")
     parser.add_argument(
         "--cache-dir",
@@ -182,7 +185,7 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     entries = load_store(STORE)
-    labelled: Labelled = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    labelled: Labelled = yaml.safe_load(arguments.queries.read_text(encoding="utf-8"))
     quality(entries, labelled, arguments.cache_dir)
     cross_language(entries, labelled, arguments.cache_dir)
     for size in (int(s) for s in arguments.scale.split(",") if s.strip()):
