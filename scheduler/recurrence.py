@@ -167,6 +167,12 @@ def _pattern(parts: dict[str, str], local_start: datetime, lang: str) -> str:
         if interval == 2:
             return t(lang, "when.every_other_week", days=days)
         return t(lang, "when.every_n_weeks", n=interval, days=days)
+    if freq == "MONTHLY" and parts.get("BYSETPOS"):
+        # the n-th business day (BYDAY=MO,...,FR;BYSETPOS=n); other position sets are rare
+        positions = parts["BYSETPOS"].split(",")
+        if tuple(byday) != _WORKDAYS or len(positions) != 1 or interval != 1:
+            return t(lang, "when.repeating")
+        return t(lang, "when.every_month_nth_workday", nth=_ordinal(lang, int(positions[0])))
     if freq == "MONTHLY":
         nths = _nths_by_weekday(byday)
         if nths:

@@ -10,6 +10,8 @@ Conventions (documented here because users and tests rely on them):
   (``13pm`` is refused as ``invalid_time``), while ``15:30pm`` and ``午後15時`` are simply 15:30
   and 15:00 (the 24-hour clock already says it); ``15:30am`` contradicts itself and is refused.
   A bare hour in ``EARLY_BARE_HOURS`` is flagged (``early_bare_hour``) so the reply can say so.
+  ``AM`` / ``PM`` alone right after a day (``明日PM``, ``Monday AM``) are 午前 / 午後. Minutes
+  read as a length (``5分間``, ``30分程度``) are not minutes past the hour before them.
 - A time with no date is its next occurrence strictly after now (today, else tomorrow).
 - A date with no year is the next such date that is not in the past.
 - A date with no time of day (``12月10日``, ``明日``, ``3日後``) is at 09:00 (``DEFAULT_HOUR``): a
@@ -25,7 +27,15 @@ Conventions (documented here because users and tests rely on them):
   given elsewhere; ``3月中`` / ``3月いっぱい`` is a deadline at 23:59 on its last day.
 - A range (``15時から17時``, ``3pm-5pm``) starts at its first time; its end gives ``duration``
   (an end at or before the start is on the next day, over 12 hours is not a range).
-- Recurrences start at their first occurrence strictly after now.
+- Recurrences start at their first occurrence strictly after now, or, when a start day is
+  given (``12月18日から隔週金曜``, ``every Tuesday starting Dec 15``, ``1月から毎月第2火曜``,
+  ``来年4月から``), at the first one on or after that day, which also sets the phase of 隔週 /
+  every other week. A start day in the last month means the series is already running; a date
+  before まで / until is not a start. ``月1回`` / ``月に1回`` repeat monthly, ``2週に1回`` every
+  other week, ``週1`` weekly (the days come from the rest of the text).
+- ``毎月最終営業日`` / ``every last business day`` (and ``第3営業日``) are the n-th of the
+  month's Mondays to Fridays (``BYDAY=MO,TU,WE,TH,FR;BYSETPOS=n``); holidays are not known, so
+  ``祝日除く`` stays in the title rather than pretending to be honoured.
 - Deadlines: ``今日中`` / ``明日中`` / ``今月中`` end the day at 23:59, ``今週中`` / ``来週中`` the
   working week (Friday 23:59); the business idioms
   ``EOD`` / ``COB`` / ``end of day`` mean 17:00. ``朝イチ`` / ``first thing`` is 09:00, ``昼前``
@@ -33,7 +43,9 @@ Conventions (documented here because users and tests rely on them):
 - Periods name their first day: bare ``来週`` / ``next week`` is that week's Monday, ``週明け``
   the coming Monday, ``来月`` / ``next month`` and ``月初`` a 1st, ``上旬/中旬/下旬`` the 1st /
   11th / 21st; ``月末`` / ``3月末`` / ``end of month`` the last day, ``年度末`` 31 March and
-  ``年度初め`` 1 April (the Japanese fiscal year runs April to March). ``週末`` / ``this weekend``
+  ``年度初め`` 1 April (the Japanese fiscal year runs April to March); ``令和8年度末`` /
+  ``2026年度末`` are 31 March 2027, and ``来年度 4月15日`` is read in the next fiscal year (in
+  February 2027 that is April 2027). ``年末 28日`` is 28 December. ``週末`` / ``this weekend``
   is the coming Saturday, while ``土日``, ``毎週末`` and ``weekends`` repeat on Saturday and
   Sunday.
 - ``N日おき`` skips N days (every N+1 days); ``2週間おき`` / ``2か月おき`` are every 2 weeks /
@@ -44,15 +56,21 @@ Conventions (documented here because users and tests rely on them):
   ``BYDAY=2TU,4TU``.
 - A named zone (``3pm PST``, ``15:00 UTC``, ``日本時間``, an ISO ``+09:00`` / ``Z``) is read in
   that zone and the result given in the chat's zone; naming the chat's own zone changes nothing.
-- Text after ``@`` is a place (``10時 @ 第2会議室``) once a time came before it; a second date,
+- Text after ``@`` is a place (``10時 @ 第2会議室``) once a time came before it, while an ``@``
+  right before a clock time is "at" (``tomorrow @ 3pm``, ``明日＠10時``); a second date,
   or a date after a clock time, glued to a word stays in the title (``年度末評価``, ``月末締め``,
-  ``23時 明日の準備``, ``at 8pm prepare Monday's slides``).
+  ``23時 明日の準備``, ``at 8pm prepare Monday's slides``), and so does an English ordinal or
+  weekday before a noun once a date was given (``Thursday 3pm 2nd floor``, ``last day of
+  sign-ups``, ``tomorrow 9am Sunday school``).
 - Parts of the day (morning, 夜, lunch ...) and frequency words (daily, weekly) are read only when
   tied to the time: next to a clock time or date, after a preposition (``in the morning``, ``at
   lunch``), or leading into it (``weekly on Fridays``). In a title phrase they stay in the title:
   ``coffee morning``, ``night shift at 10pm``, ``7am morning check``, ``朝の会``, ``お昼当番``, and
   ``at 17:00 send daily report`` is a one-off. Such a word still sets the hour of a date given
-  elsewhere (``team lunch tomorrow`` is at 12:00) but is never a time by itself.
+  elsewhere (``team lunch tomorrow`` is at 12:00) but is never a time by itself, nor, in
+  Japanese, changes a clock time said before it (``明日10時 夜の部の受付`` is at 10:00). After a
+  date or time, a Japanese frequency word glued to a word or joined to one by の is a title
+  phrase (``明日10時 毎週の定例資料``, ``平日夜間窓口``); ``毎日新聞`` is a newspaper.
 - Times typed in kana without converting (``あした 9じはん``, ``ごご3じ``, ``30ぷんご``,
   ``らいしゅうのかようび``) read as their written forms; a particle standing alone between parts
   of the time (``明日 の 9時 資料印刷``) is not part of the title.
@@ -136,7 +154,7 @@ _KANJI_DIGITS = {
 }  # fmt: skip
 _KANJI_NUMBER = re.compile(
     r"[〇零一二三四五六七八九十百]+"
-    r"(?=\s*(?:時|分|日(?!中)|月|年|週|秒|ヶ月|か月|カ月|ヵ月|ケ月|箇月))"
+    r"(?=\s*(?:時|分|日(?!中)|月|年|週|秒|回|ヶ月|か月|カ月|ヵ月|ケ月|箇月))"
     r"|(?<=第)[一二三四五]"
 )
 # Times typed in kana without converting (あした 9じはん, ごご3じ, らいしゅうのかようび) read as
@@ -280,6 +298,10 @@ def _english_numbers(run: str, before: str) -> str | None:
     return " ".join(pieces)
 
 
+# 15:00ー16:00, 10−12: a long vowel mark or minus sign typed between two numbers is a dash
+_LONG_DASH = re.compile(r"(?<=\d)[ー−―‐](?=\s*\d)")
+
+
 def _normalise(text: str) -> _Text:
     chars: list[str] = []
     origin: list[int] = []
@@ -288,6 +310,7 @@ def _normalise(text: str) -> _Text:
             chars.append("~" if folded in "〜～" else folded)
             origin.append(index)
     normal = _Text("".join(chars), origin, list(origin))
+    normal = normal.substitute(_LONG_DASH, lambda m: "-")
     normal = normal.substitute(_KANA_TIME_WORD, lambda m: _KANA_TIME_WORDS.get(m.group().lstrip()))
     normal = normal.substitute(_KANJI_NUMBER, lambda m: str(_kanji_value(m.group())))
     return normal.substitute(
@@ -301,7 +324,7 @@ def _normalise(text: str) -> _Text:
 @dataclass
 class _Token:
     kind: str  # date, dom, reldate, weekday, nth, time, offset, every, part, shift, zone, note,
-    # error
+    # since (the month a repetition starts in), error
     start: int = 0
     end: int = 0
     year: int | None = None
@@ -312,6 +335,9 @@ class _Token:
     week_mode: str | None = None  # coming, next, this_week, week+1, week+2
     nth: int | None = None
     nths: tuple[int, ...] = ()
+    # 第2火曜と第4木曜: every (n, weekday) of the list; an n-th business day has the weekdays
+    # Monday to Friday and ``setpos`` in extra
+    nth_days: tuple[tuple[int, int], ...] = ()
     monthdays: tuple[int, ...] = ()  # 毎月15日と30日: (15, 30); -1 is the last day
     zone: str | None = None  # 3pm PST: the IANA zone the clock time is read in
     hour: int | None = None
@@ -344,7 +370,8 @@ _JA_PART_WORDS = {
     "早朝": "morning", "朝方": "morning", "明け方": "morning",
     "朝": "morning", "夕方": "evening", "夕刻": "evening", "夕": "evening",
     "真夜中": "late", "夜中": "late", "深夜": "late", "未明": "late", "夜": "night", "晩": "night",
-    "昼食時": "lunch", "お昼": "lunch", "昼": "lunch", "日中": "lunch", "am": "am", "pm": "pm",
+    "昼食時": "lunch", "昼休み": "lunch", "昼休憩": "lunch", "お昼": "lunch", "昼": "lunch",
+    "日中": "lunch", "am": "am", "pm": "pm",
 }  # fmt: skip
 _JA_PART = "|".join(sorted(_JA_PART_WORDS, key=len, reverse=True))
 _EN_PART_WORDS = {
@@ -486,7 +513,7 @@ def _ja_offset(match: re.Match[str], _: str) -> _Token | None:
     post, pre = match["post"], match["pre"]
     unit = _JA_UNITS[match["u1"]]
     quick = post == "で" and unit in ("minute", "hour")
-    if not (pre or quick or post in ("後", "先", "経ったら", "たったら", "以内")):
+    if not (pre or quick or post in ("後", "先", "経ったら", "たったら", "したら", "以内")):
         return None
     amounts = [(float(match["n1"]) + (0.5 if match["h1"] else 0), unit)]
     if match["n2"]:
@@ -556,6 +583,15 @@ def _en_date(match: re.Match[str], _: str) -> _Token:
     month = _EN_MONTHS.index(match["mon"][:3]) + 1
     year = match["y"]
     return _date_token(int(year) if year else None, month, int(match["d"]))
+
+
+def _since_month(match: re.Match[str], _: str) -> _Token:
+    """1月から, starting in April: the month a repetition starts in (a one-off ignores it)."""
+    month_text = match["m"] or match["mon"]
+    month = int(month_text) if month_text.isdigit() else _EN_MONTHS.index(month_text[:3]) + 1
+    if not 1 <= month <= 12:
+        return _Token("error", error="invalid_date")
+    return _Token("since", month=month)
 
 
 def _invalid_month(match: re.Match[str], _: str) -> _Token | None:
@@ -632,7 +668,8 @@ def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
     shorthand = bool(re.search(r"[~\-–]", listed))
     shorthand = shorthand and not re.search(r"[今来再毎翌当先前\d]$", before)
     explicit = "曜" in listed or match["mod"] or inside_parens or "・" in listed or shorthand
-    if not explicit and not re.search(r"(?:毎週|隔週|週)$", before):
+    # 毎週月・木, 週2回 月木: a list of bare day names right after a weekly word
+    if not explicit and not re.search(r"(?:毎週|隔週|週)(?:\s*に?\s*\d+\s*回)?$", before):
         return None
     items = re.findall(rf"(から|[~\-–])?\s*([{_JA_WD}])(?:曜日?)?", listed)
     days = _listed_days((separator, _JA_WD.index(char)) for separator, char in items)
@@ -663,7 +700,7 @@ def _en_weekdays(match: re.Match[str], _: str) -> _Token:
     plural = any(day.endswith("days") for _, _, day in items)
     shorthand = any(mark for _, mark, _ in items)
     modifier = (match["mod"] or "").split()
-    mode = None
+    mode = _WEEK_MODES.get((match["mod"] or "").strip(" の"))  # 来週Tue: a Japanese week word
     if match["nextweek"] or modifier[:2] == ["next", "week"]:
         mode = "week+1"
     elif modifier and modifier[0] == "next":
@@ -691,8 +728,16 @@ def _nth_weekday(match: re.Match[str], _: str) -> _Token:
     more += [int(item) if item.isdigit() else _ORDINAL_WORDS[item] for item in listed]
     # 第2・第4火曜 can only be a repeating pattern, so a list repeats monthly by itself.
     recurring = scope in ("every", "each") or bool(more)
+    pairs = re.findall(rf"(\d)\s*([{_JA_WD}])", match.groupdict().get("pairs") or "")
+    recurring = recurring or bool(pairs)
     token = _Token("nth", nth=nth, weekdays=(weekday,), recurring=recurring)
     token.nths = tuple(dict.fromkeys((nth, *more)))
+    token.nth_days = tuple(
+        dict.fromkeys(
+            [(number, weekday) for number in token.nths]
+            + [(int(number), _JA_WD.index(day)) for number, day in pairs]
+        )
+    )
     if scope == "next":
         token.calendar_delta = relativedelta(months=1)
     month_text = match.groupdict().get("m") or match.groupdict().get("mon")
@@ -701,6 +746,16 @@ def _nth_weekday(match: re.Match[str], _: str) -> _Token:
         if not 1 <= month <= 12:
             return _Token("error", error="invalid_date")
         token.month = month  # 12月第1水曜, the first Monday of December
+    return token
+
+
+def _nth_business_day(match: re.Match[str], _: str) -> _Token:
+    """毎月最終営業日 / the last business day: the n-th of a month's Mondays to Fridays
+    (holidays are not known here), repeated as BYDAY=MO,...,FR;BYSETPOS=n."""
+    raw = match["n"] or match["en"] or ""
+    nth = -1 if match["last"] else int(raw) if raw.isdigit() else _ORDINAL_WORDS[raw]
+    token = _Token("nth", nth=nth, weekdays=_WORKDAYS, nths=(nth,))
+    token.extra["setpos"] = 1
     return token
 
 
@@ -775,6 +830,17 @@ def _ja_every(match: re.Match[str], _: str) -> _Token:
                   recurring=True)  # fmt: skip
 
 
+def _times_per(match: re.Match[str], _: str) -> _Token | None:
+    """月1回 / 月に1回 / 毎月2回 repeat monthly, 2週に1回 every other week, 週1 weekly; how many
+    times in the period is left to the days given with it (第1・第3水曜, 月木)."""
+    unit = match["unit"]
+    freq = "WEEKLY" if unit.startswith("週") else "YEARLY" if unit == "年" else "MONTHLY"
+    interval = int(match["n"]) if match["n"] else 1
+    if interval < 1:
+        return None
+    return _Token("every", freq=freq, interval=interval, recurring=True)
+
+
 def _en_every(match: re.Match[str], _: str) -> _Token:
     word = match["word"]
     if word in _EN_EVERY_WORDS:
@@ -789,6 +855,8 @@ def _en_every(match: re.Match[str], _: str) -> _Token:
     unit = match["unit"]
     if unit is None:
         return _Token("every", interval=interval, recurring=True)
+    if unit.startswith("fortnight"):
+        return _Token("every", freq="WEEKLY", interval=2 * interval, recurring=True)
     part = _EN_PART_WORDS.get(unit) if unit not in ("day", "days") else None
     return _Token(
         "every", freq=_EN_EVERY_UNITS[unit], interval=interval, part=part, recurring=True
@@ -813,7 +881,10 @@ def _month_part(match: re.Match[str], _: str) -> _Token:
     month = int(month_text) if month_text.isdigit() else _EN_MONTHS.index(month_text[:3]) + 1
     if not 1 <= month <= 12:
         return _Token("error", error="invalid_date")
-    year = match.groupdict().get("y")
+    year: str | int | None = match.groupdict().get("y")
+    era = match.groupdict().get("era")
+    if era:  # 令和9年3月末
+        year = _ERAS[era] + (1 if match["en"] == "元" else int(match["en"]))
     within = match["w"] in ("中", "いっぱい")
     day = -1 if within else _MONTH_PART_DAYS[match["w"]]
     token = _Token("date", year=int(year) if year else None, month=month, day=day)
@@ -822,8 +893,15 @@ def _month_part(match: re.Match[str], _: str) -> _Token:
     return token
 
 
+_FISCAL_SHIFTS = {"今": 0, "本": 0, "来": 1, "翌": 1, "再来": 2}
+
+
 def _fiscal(match: re.Match[str], _: str) -> _Token:
-    """年度末 (31 March) and 年度初め (1 April) of the Japanese fiscal year; 毎年度末 repeats."""
+    """年度末 (31 March) and 年度初め (1 April) of the Japanese fiscal year (this one, a shifted
+    one or a numbered one: 令和8年度末, 2026年度末); 毎年度末 repeats. 来年度 before a date
+    names the fiscal year the date is read in."""
+    if match["shift3"]:
+        return _Token("shift", extra={"fiscal_year": _FISCAL_SHIFTS[match["shift3"]]})
     within = match["within"] is not None  # 今年度中: a deadline at the end of the fiscal year
     starts = not within and (match["w"] is None or _MONTH_PART_DAYS[match["w"]] == 1)
     day = (4, 1) if starts else (3, -1)
@@ -833,6 +911,12 @@ def _fiscal(match: re.Match[str], _: str) -> _Token:
         token.extra["fiscal"] = 1 if shift and shift in "来翌" else 0
     if within:
         token.part = "day_end"
+    if match["fy"] or match["era"]:
+        if match["fy"]:
+            fiscal_year = int(match["fy"])
+        else:
+            fiscal_year = _ERAS[match["era"]] + (1 if match["en"] == "元" else int(match["en"]))
+        token.year = fiscal_year + (0 if starts else 1)
     if match["every"]:
         token.recurring, token.freq = True, "YEARLY"
     return token
@@ -856,6 +940,7 @@ def _relative_month_part(match: re.Match[str], _: str) -> _Token:
 
 def _year_end(match: re.Match[str], _: str) -> _Token:
     token = _Token("date", month=12, day=31)
+    token.extra["year_end"] = 1
     if match["within"]:
         token.part = "day_end"
     groups = match.groupdict()
@@ -885,7 +970,7 @@ def _weekend(match: re.Match[str], _: str) -> _Token:
 def _week_start(match: re.Match[str], _: str) -> _Token:
     """週明け is the coming Monday; bare 来週 / 再来週 / next week mean that week's Monday."""
     groups = match.groupdict()
-    mod = re.sub(r"\s+", " ", groups.get("mod") or groups.get("enmod") or "")
+    mod = re.sub(r"\s+", " ", groups.get("mod") or groups.get("mod2") or groups.get("enmod") or "")
     mode = {
         "来週": "week+1", "来": "week+1", "翌週": "week+1", "翌": "week+1", "再来週": "week+2",
         "再来": "week+2", "next week": "week+1", "the week after next": "week+2",
@@ -919,9 +1004,14 @@ def _mid_week(match: re.Match[str], _: str) -> _Token:
 
 
 def _named_time(match: re.Match[str], _: str) -> _Token:
-    """朝イチ / first thing 9:00, 昼前 11:00, 昼過ぎ / 午後イチ 13:00."""
+    """朝イチ / first thing 9:00, 昼前 11:00, 昼過ぎ / 午後イチ / 昼イチ 13:00."""
     word = match.group()
-    hour = 13 if re.search("午後|過ぎ|すぎ", word) else 11 if "前" in word else 9
+    if re.search("昼.*前", word):
+        hour = 11
+    elif re.search("午後|過ぎ|すぎ|昼", word):
+        hour = 13
+    else:
+        hour = 9
     return _Token("time", hour=hour, explicit_meridiem=True)
 
 
@@ -985,7 +1075,7 @@ _JA_WEEKDAY_NOTE = (
 )
 _JA_PREFIX = rf"(?P<prefix>(?:(?:{_JA_PART}){_PARTICLE})*)"
 _EN_HOUR_STOP = (
-    r"(?![\d:/.]|\s*(?:st|nd|rd|th|%|minutes?|mins?|hours?|hrs?|days?|weeks?|months?"
+    r"(?![\d:/.a-z]|\s*(?:st|nd|rd|th|%|minutes?|mins?|hours?|hrs?|days?|weeks?|months?"
     r"|years?|people|persons?|pages?|times|of)\b)"
 )
 _AFTER_DAY_WORD = "|".join(
@@ -998,6 +1088,8 @@ _AFTER_DAY_WORD = "|".join(
     )
 )  # fmt: skip
 
+_AFTER_A_DAY = re.compile(rf"(?:日|曜日?|\d|\)|\b(?:tomorrow|tmrw|today|{_EN_WD})\.?)\s*$")
+
 # Rules claim text in this order; a later rule never matches inside an earlier match.
 _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     # offsets: 1時間後, 2時間半後, 1日と2時間後, in 30 minutes, 1 day 2 hours later
@@ -1005,8 +1097,13 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"(?P<pre>今から|いまから|今より|あと|後)?\s*(?<![\d時:.])(?P<n1>\d+(?:\.\d+)?)\s*"
         r"(?P<u1>分(?!前)|時間|日|週間|週|ヶ月|か月|カ月|ヵ月|ケ月|箇月|年)(?P<h1>半)?"
         r"(?:\s*と?\s*(?P<n2>\d+)\s*(?P<u2>時間|分)(?P<h2>半)?)?"
-        r"\s*(?P<post>後|先|経ったら|たったら|以内|で)?",
+        r"\s*(?P<post>後|先|経ったら|たったら|したら|以内|で)?",
         _ja_offset,
+    ),
+    # 半年後 / 半年先: six months on, like 6か月後
+    _rule(
+        r"(?<![\d.])半年\s*(?:後|先)",
+        lambda match, text: _Token("offset", calendar_delta=relativedelta(months=6)),
     ),
     _rule(
         r"\b(?:in|within|after)\s+(?:about\s+|around\s+|another\s+|just\s+)?"
@@ -1023,10 +1120,12 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     # lead-in words, zones, deadlines, named periods that other rules would cut in half
     _rule(
-        rf"年明け(?:早々|すぐ)?\s*の?(?=\s*(?:\d{{1,2}}\s*[月/]|第|[{_JA_WD}]曜))"
+        rf"年明け(?:早々|すぐ)?\s*の?(?=\s*(?:\d{{1,2}}\s*[月/日]|第|[{_JA_WD}]曜))"
         r"|(?:来る|来たる|きたる)(?=\s*\d{1,2}\s*[月/日])"
         # 毎月10日締め, 12/10〆: a deadline mark on the date, not the title's first word
-        r"|(?<=[日\d)）])\s*(?:締め?切?り?|〆切?|しめきり)(?=\s|$|[、,。:：])",
+        r"|(?:(?<=[日\d)）末旬])\s*|(?<=[時分半]))(?:締め?切?り?|〆切?|しめきり)(?=\s|$|[、,。:：])"
+        # 隔週金曜(次回12/18), (12/18〜): words that only say the date starts a series
+        r"|次回\s*(?:は|の)?(?=\s*\d{1,2}\s*[月/])|(?<=[日\d])\s*(?:から|~|以降)(?=\s*\))",
         _note,
     ),
     _rule(
@@ -1037,8 +1136,10 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         ),
     ),
     _rule(
-        r"(?P<every>毎)?(?P<shift>今|本|来|翌)?年度\s*の?\s*(?P<w>末日|末|終わり|おわり|初め|はじめ|始め|頭)"
-        r"|(?P<shift2>今|本|来|翌)?年度\s*(?P<within>中|内)(?!\s*[旬止])|新年度",
+        r"(?P<every>毎)?(?:(?P<shift>今|本|来|翌)|(?P<era>令和|平成)\s*(?P<en>\d{1,2}|元)\s*"
+        r"|(?<!\d)(?P<fy>\d{4})\s*)?年度\s*の?\s*(?P<w>末日|末|終わり|おわり|初め|はじめ|始め|頭)"
+        r"|(?P<shift2>今|本|来|翌)?年度\s*(?P<within>中|内)(?!\s*[旬止])|新年度"
+        r"|(?P<shift3>今|本|再来|来|翌)年度",
         _fiscal,
     ),
     _rule(
@@ -1048,8 +1149,9 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     # days a repetition leaves out: 金曜以外の平日, 毎日（土日祝を除く）, weekdays except Friday
     _rule(
-        rf"\(\s*(?P<inside>{_JA_WD_LIST})\s*(?:祝日?)?\s*[はを]?\s*(?:{_JA_EXCEPT}|休み|なし)\s*\)"
-        rf"|(?P<list>{_JA_WD_LIST})\s*(?:祝日?)?\s*[はを]?\s*(?:{_JA_EXCEPT})\s*の?",
+        # the 日 of 祝日 is no Sunday: 毎日（祝日除く）keeps Sundays (holidays are not known here)
+        rf"\(\s*(?<!祝)(?P<inside>{_JA_WD_LIST})\s*(?:祝日?)?\s*[はを]?\s*(?:{_JA_EXCEPT}|休み|なし)\s*\)"
+        rf"|(?<!祝)(?P<list>{_JA_WD_LIST})\s*(?:祝日?)?\s*[はを]?\s*(?:{_JA_EXCEPT})\s*の?",
         _excepted_days,
     ),
     _rule(
@@ -1058,13 +1160,22 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"(?:\s*\))?",
         _excepted_days,
     ),
+    # daily 9am standup except weekends: the weekend is left out, not repeated
+    _rule(
+        r"\(?\s*\b(?:except|excluding|but\s+not|other\s+than|apart\s+from|not\s+on)\s+"
+        r"(?:on\s+)?(?:the\s+)?weekends?\b(?:\s*\))?",
+        lambda match, text: _Token("except", weekdays=(5, 6)),
+    ),
     _rule(
         r"(?P<mod>毎週|今週|来週|翌週|再来週|毎|今|来|翌|再来)?\s*の?\s*"
         r"(?P<w>週末|土日(?:曜日?)?(?:祝日?)?)"
         r"|\b(?P<enmod>every|each|this|next|on|over\s+the|the)?\s*(?P<enw>weekends?)\b",
         lambda match, text: _weekend(match, text),
     ),
-    _rule(r"(?P<mod>再来|来|翌)?週明け", _week_start),
+    _rule(
+        r"(?P<mod>再来|来|翌)?週明け|(?P<mod2>再来週|来週|翌週)\s*の?\s*(?:頭|初め|はじめ)(?!\s*[旬])",
+        _week_start,
+    ),
     _rule(
         r"(?P<word>今日|本日|きょう|明日|あした|あす|明後日|あさって)\s*中(?!\s*[旬止])",
         _day_end,
@@ -1081,7 +1192,8 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _fixed_time(17),
     ),
     _rule(
-        r"朝\s*(?:イチ|いち|一番|一)|午前\s*(?:イチ|一番)|午後\s*(?:イチ|いち|一番|一)(?!\s*\d)"
+        r"朝\s*(?:イチ|いち|一番|一)|午前\s*(?:イチ|一番)"
+        r"|(?:午後|お?昼)\s*(?:イチ|いち|一番|一)(?!\s*\d)"
         r"|お?昼\s*(?:過ぎ|すぎ)|お?昼\s*前|\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b",
         _named_time,
     ),
@@ -1089,8 +1201,17 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     # n-th weekday of a month
     _rule(
         rf"(?:(?P<m>\d{{1,2}})\s*月\s*の?\s*)?(?:第\s*(?P<n>\d)(?P<more>(?:\s*[・、,と]\s*第?\s*\d)*)|(?P<last>最終|最後の))"
-        rf"\s*(?P<wd>[{_JA_WD}])曜日?",
+        rf"\s*(?P<wd>[{_JA_WD}])曜日?"
+        # 第2火曜と第4火曜, 第1月曜・第3木曜: more n-th weekdays, each with its own day
+        rf"(?P<pairs>(?:\s*[・、,と]\s*第\s*\d\s*[{_JA_WD}]曜日?)*)",
         _nth_weekday,
+    ),
+    # the n-th business day of a month: 毎月最終営業日, 第3営業日, every last business day
+    _rule(
+        r"(?:(?P<last>最終|最後の)|第\s*(?P<n>[1-5]))\s*営業日"
+        rf"|\b(?:the\s+)?(?P<en>{_EN_NTH})(?:st|nd|rd|th)?\s+(?:business|working|work)\s+day"
+        r"(?:\s+of\s+(?:the\s+|each\s+|every\s+)?month)?\b",
+        _nth_business_day,
     ),
     _rule(
         rf"\b(?:the\s+)?(?P<n>{_EN_NTH})(?:st|nd|rd|th)?"
@@ -1101,6 +1222,12 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _nth_weekday,
     ),
     # recurrence markers
+    # 月1回, 月に1回, 2週に1回, 毎月2回, 週1: a count per period names the period's repetition
+    _rule(
+        r"(?:毎|(?P<n>\d+)\s*|(?<![\d今来再先毎翌当]))(?P<unit>週間?|か月|ヶ月|カ月|ヵ月|月|年)"
+        r"\s*に?\s*(?:(?P<times>\d+)\s*回(?!目)|(?<=週)(?P<short>[1-7])(?![\d日時分回:./]))",
+        _times_per,
+    ),
     _rule(
         r"(?P<word>平日(?:の)?(?:毎朝|毎日|毎晩|毎夕)?|毎平日|毎日|日々|各日|毎朝|各朝|毎晩|毎夜"
         r"|各晩|毎夕|毎昼|毎午前|各午前|毎午後|各午後|毎週|隔週|毎月|隔月|毎年|隔日|隔年"
@@ -1113,7 +1240,8 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"|(?:on\s+)?(?:weekdays|workdays)"
         r"|(?:every|each)\s+(?:other\s+|2nd\s+|second\s+)?(?:weekday|workday|business\s+day)"
         r"|(?:every|each)(?:\s+(?P<other>other))?(?:\s+(?P<n>\d+))?"
-        r"(?:\s+(?P<unit>days?|morning|afternoon|evening|night|weeks?|months?|years?))?)\b",
+        r"(?:\s+(?P<unit>days?|morning|afternoon|evening|night|weeks?|fortnights?|months?"
+        r"|years?))?)\b",
         _en_every,
     ),
     # dates
@@ -1145,7 +1273,8 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _ymd,
     ),
     _rule(
-        rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?<!\d)(?P<m>\d{{1,2}})\s*月\s*の?\s*(?P<w>{_MONTH_PART})",
+        rf"(?:(?:(?P<y>\d{{4}})|(?P<era>令和|平成)\s*(?P<en>\d{{1,2}}|元))\s*年\s*)?"
+        rf"(?<!\d)(?P<m>\d{{1,2}})\s*月\s*の?\s*(?P<w>{_MONTH_PART})",
         _month_part,
     ),
     # 3月中に, 3月いっぱい: a deadline at the end of that month
@@ -1178,7 +1307,11 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         rf"(?P<mon>{_MONTH_WORD})\b\.?(?:,?\s*(?P<y>\d{{4}})\b)?",
         _en_date,
     ),
-    # relative days
+    # relative days; 来週の今日 / 再来週の今日: the same weekday one or two weeks on
+    _rule(
+        r"(?P<mod>再来週|来週|翌週)\s*の\s*(?:今日|本日|同じ曜日)",
+        lambda match, text: _Token("reldate", days=14 if match["mod"] == "再来週" else 7),
+    ),
     _rule(
         r"(?P<word>明々後日|明明後日|しあさって|明後日|あさって|明日|あした|あす|翌日|今日|本日|きょう"
         r"|今夜|今晩|今宵|今朝|明朝|明晩|一昨日|おととい|昨日|きのう)",
@@ -1250,7 +1383,9 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _ampm_time,
     ),
     _rule(
-        rf"{_JA_PREFIX}(?P<hour>\d{{1,3}})\s*時(?!間)\s*(?:(?P<half>半)|(?P<minute>\d{{1,3}})\s*分)?"
+        # 15時 5分間スピーチ, 14時 30分程度: a length after the hour, not minutes past it
+        rf"{_JA_PREFIX}(?P<hour>\d{{1,3}})\s*時(?!間)\s*"
+        rf"(?:(?P<half>半)|(?P<minute>\d{{1,3}})\s*分(?!\s*(?:間|程度|ほど)))?"
         rf"(?P<before>(?<=分)前)?(?:{_AMPM})?{_TIME_SUFFIX}",
         _ja_time,
     ),
@@ -1308,8 +1443,8 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     _rule(
         r"(?P<mod>\bnext\s+week(?:'s)?\s+(?:on\s+)?|\bnext\s+|\bthis\s+(?:coming\s+)?|\bcoming\s+"
-        r"|\bon\s+)?"
-        rf"(?P<list>\b{_EN_WD}\b\.?(?:\s*(?:,|and|&|/|or|-|–|~|to|through|thru|till|until)\s*"
+        r"|\bon\s+|(?:再来週|来週|翌週|今週)\s*の?\s*)?"
+        rf"(?P<list>(?:\b|(?<=[週の]))(?<![a-z]){_EN_WD}\b\.?(?:\s*(?:,|and|&|/|or|-|–|~|to|through|thru|till|until)\s*"
         rf"{_EN_WD}\b\.?)*)"
         r"(?P<nextweek>\s+(?:of\s+)?next\s+week)?",
         _en_weekdays,
@@ -1320,8 +1455,16 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     # month / year shifts, parts of the day
     _rule(r"再来月|来月|今月|来年|今年|\b(?:next|this)\s+(?:month|year)\b", _shift),
+    # 明日PM 電話, Monday AM staff check-in: AM / PM alone right after a day are 午前 / 午後
+    _rule(
+        r"(?<![a-z\d])(?P<word>am|pm)(?![a-z\d])(?!\s*(?:と|に|へ|の|さん|が|は|を|から|meeting))",
+        lambda match, text: (
+            _part(match, text) if _AFTER_A_DAY.search(text, 0, match.start()) else None
+        ),
+    ),
     _rule(
         r"(?P<word>午前中|午前|午後|早朝|朝方|明け方|夕方|夕刻|真夜中|夜中|深夜|未明|お昼|昼食時|日中"
+        r"|昼休み|昼休憩"
         r"|(?:朝|夜|晩|昼|夕)(?=\s*(?:の|に|、|,|\s|$|\d|から|は)))",
         _part,
     ),
@@ -1330,6 +1473,13 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"(?:early\s+|late\s+)?"
         r"(?P<word>mornings?|afternoons?|evenings?|nights?|lunch\s*time|lunch|breakfast|dinner)\b",
         _part,
+    ),
+    # 1月から毎月第2火曜, starting in April every Wednesday: the month a repetition starts in
+    _rule(
+        r"(?<![\d.])(?P<m>\d{1,2})\s*月\s*(?:から|以降|より)"
+        rf"|\b(?:from|starting(?:\s+in)?|beginning(?:\s+in)?)\s+(?P<mon>{_MONTH_WORD})\b\.?"
+        r"(?!\s*\d)",
+        _since_month,
     ),
     _rule(r"(?<!\d)(?P<m>\d{1,3})\s*月(?!曜)", _invalid_month),
 ]
@@ -1407,6 +1557,13 @@ def _pick_clock(tokens: list[_Token], text: str) -> tuple[_Clock | None, list[_T
     parts = [token for token in parts if token not in hints]
     if not parts and any(token.kind in (*_DATE_KINDS, "every") for token in tokens):
         parts = hints  # 明日 お昼当番, team lunch tomorrow: the title's word still gives the hour
+    if times and parts is hints:
+        # 明日10時 夜の部の受付: a Japanese title word after the clock time leaves its hour alone
+        parts = [
+            token
+            for token in hints
+            if token.start < times[0].start or text[token.start : token.end].isascii()
+        ]
     if times:
         head = times[0]
         if len(times) > 1:
@@ -1466,11 +1623,16 @@ def _at(day: date, clock: _Clock, zone: ZoneInfo) -> datetime:
     return localize(moment, zone)
 
 
-def _nth_weekday_of_month(year: int, month: int, weekday: int, nth: int) -> date | None:
+def _nth_weekday_of_month(
+    year: int, month: int, weekday: int | tuple[int, ...], nth: int
+) -> date | None:
+    """The n-th (-1: last) ``weekday`` of a month; of several weekdays, the n-th of them all
+    (Monday to Friday: the n-th business day)."""
+    wanted = (weekday,) if isinstance(weekday, int) else weekday
     days = [
         day
         for day in range(1, calendar.monthrange(year, month)[1] + 1)
-        if date(year, month, day).weekday() == weekday
+        if date(year, month, day).weekday() in wanted
     ]
     if nth == -1:
         return date(year, month, days[-1])
@@ -1485,7 +1647,16 @@ def _resolve_date(
     shift = _first(tokens, "shift")
     date_token = _first(tokens, "date")
     year_shift = _years(shift) if shift and "year" in shift.extra else 0
+    fiscal_shift = shift.extra.get("fiscal_year") if shift is not None else None
+    dom = _first(tokens, "dom")
+    if date_token and "year_end" in date_token.extra and dom is not None and dom.day:
+        # 年末 28日: the year's end names December, the day is given
+        year_end = date_token
+        date_token = _Token("date", month=12, day=dom.day, calendar_delta=year_end.calendar_delta)
     if date_token and date_token.month and date_token.day:
+        named_year = date_token.year is not None or "fiscal" in date_token.extra
+        if fiscal_shift is not None and not named_year:
+            date_token.extra["fiscal"] = fiscal_shift  # 来年度 4月15日: in next fiscal year
         return _resolve_month_day(date_token, year_shift, clock, now, zone)
     reldate = _first(tokens, "reldate")
     if reldate is not None and reldate.days is not None:
@@ -1498,7 +1669,11 @@ def _resolve_date(
     nth = _first(tokens, "nth")
     month_shift = shift.calendar_delta if shift and "month" in shift.extra else None
     if nth is not None and nth.nth is not None and nth.month is not None:
-        for year in range(today.year + year_shift, today.year + year_shift + 2):
+        years = range(today.year + year_shift, today.year + year_shift + 2)
+        if fiscal_shift is not None:
+            fiscal = _fiscal_year(today, fiscal_shift, nth.month)
+            years = range(fiscal, fiscal + 1)
+        for year in years:
             day = _nth_weekday_of_month(year, nth.month, nth.weekdays[0], nth.nth)
             if day is not None and _at(day, clock, zone) > now:
                 return _at(day, clock, zone)
@@ -1509,11 +1684,11 @@ def _resolve_date(
         offsets = [explicit.months] if explicit is not None else list(range(13))
         for offset in offsets:
             month = month_start + relativedelta(months=offset)
-            day = _nth_weekday_of_month(month.year, month.month, nth.weekdays[0], nth.nth)
+            which = nth.weekdays if "setpos" in nth.extra else nth.weekdays[0]
+            day = _nth_weekday_of_month(month.year, month.month, which, nth.nth)
             if day is not None and _at(day, clock, zone) > now:
                 return _at(day, clock, zone)
         raise _Past
-    dom = _first(tokens, "dom")
     if dom is not None and dom.day is not None:
         month_start = today.replace(day=1)
         explicit = month_shift or dom.calendar_delta  # 来月10日, 今月末
@@ -1557,8 +1732,7 @@ def _resolve_month_day(
     year: int | None = token.year
     if "fiscal" in token.extra:
         # 今年度末 / 来年度初め: Japanese fiscal years run from April to March
-        fiscal_year = today.year if today.month >= 4 else today.year - 1
-        year = fiscal_year + token.extra["fiscal"] + (1 if month <= 3 else 0)
+        year = _fiscal_year(today, token.extra["fiscal"], month)
     if year is not None:
         start = on(year)
         if start is None or start <= now:
@@ -1572,6 +1746,13 @@ def _resolve_month_day(
         if start is not None and start > now:
             return start
     raise _Past
+
+
+def _fiscal_year(today: date, shift: int, month: int) -> int:
+    """The calendar year of ``month`` in the fiscal year ``shift`` years from the current one
+    (Japanese fiscal years run from April to March)."""
+    current = today.year if today.month >= 4 else today.year - 1
+    return current + shift + (1 if month <= 3 else 0)
 
 
 def _resolve_weekday(token: _Token, clock: _Clock, now: datetime, zone: ZoneInfo) -> datetime:
@@ -1617,13 +1798,14 @@ def _recurrence(tokens: list[_Token]) -> tuple[str, int] | None:
     dom = _first(tokens, "dom")
     date_token = _first(tokens, "date")
     parts = []
-    if nth is not None and nth.nth is not None and nth.month and freq in (None, "YEARLY"):
-        code = _WEEKDAY_CODES[nth.weekdays[0]]
-        byday = ",".join(f"{n}{code}" for n in nth.nths or (nth.nth,))
-        parts = ["FREQ=YEARLY", f"BYMONTH={nth.month}", f"BYDAY={byday}"]
+    if nth is not None and "setpos" in nth.extra and freq in (None, "MONTHLY", "DAILY"):
+        # 毎月最終営業日: the last of the month's Mondays to Fridays
+        codes = ",".join(_WEEKDAY_CODES[day] for day in nth.weekdays)
+        parts = ["FREQ=MONTHLY", f"BYDAY={codes}", f"BYSETPOS={nth.nth}"]
+    elif nth is not None and nth.nth is not None and nth.month and freq in (None, "YEARLY"):
+        parts = ["FREQ=YEARLY", f"BYMONTH={nth.month}", f"BYDAY={_nth_codes(nth)}"]
     elif nth is not None and nth.nth is not None and freq in (None, "MONTHLY"):
-        code = _WEEKDAY_CODES[nth.weekdays[0]]
-        parts = ["FREQ=MONTHLY", "BYDAY=" + ",".join(f"{n}{code}" for n in nth.nths or (nth.nth,))]
+        parts = ["FREQ=MONTHLY", f"BYDAY={_nth_codes(nth)}"]
     elif weekdays and freq in (None, "WEEKLY", "DAILY"):
         codes = ",".join(_WEEKDAY_CODES[day] for day in sorted(weekdays))
         parts = ["FREQ=WEEKLY", f"BYDAY={codes}"]
@@ -1641,10 +1823,56 @@ def _recurrence(tokens: list[_Token]) -> tuple[str, int] | None:
     return ";".join(parts), interval
 
 
+def _series_from(tokens: list[_Token], rrule: str, now: datetime, zone: ZoneInfo) -> date | None:
+    """The day a repetition starts from when the text gives one (``12月18日から隔週金曜``,
+    ``every Tuesday starting Dec 15``, ``来年4月から毎週水曜``): a date that is not the rule's
+    own (毎年4月1日, 毎年3月末) and not its end (``12月25日まで``), or a month with から."""
+    today = now.date()
+    since = _first(tokens, "since")
+    if since is not None and since.month is not None:
+        shift = _first(tokens, "shift")
+        years = _years(shift) if shift is not None and "year" in shift.extra else 0
+        year = today.year + years
+        if years == 0 and since.month < today.month:
+            year += 1  # 1月から said in December: next January
+        return max(today, date(year, since.month, 1))
+    date_token = _first(tokens, "date")
+    if (
+        date_token is None
+        or "until" in date_token.extra
+        or ";" not in rrule
+        or rrule.startswith("FREQ=YEARLY")
+    ):
+        return None
+    month, day = date_token.month or 1, date_token.day or 1
+    this_year = (
+        date(today.year, month, day)
+        if date_token.year is None and 0 < day <= calendar.monthrange(today.year, month)[1]
+        else None
+    )
+    if this_year is not None and 0 <= (today - this_year).days <= 31:
+        return None  # 12月1日から毎週月曜 said on the 7th: the series is already running
+    try:
+        start = _resolve_date([date_token], _Clock(0, 0, False), now, zone)
+    except _Past:
+        return None
+    return start.date() if start is not None else None
+
+
+_UNTIL = re.compile(r"\s*(?:まで|迄|until\b|till\b|through\b|thru\b)")
+
+
+def _nth_codes(nth: _Token) -> str:
+    """BYDAY of n-th weekdays: 2TU,4TU or 1MO,3TH."""
+    pairs = nth.nth_days or tuple((n, nth.weekdays[0]) for n in nth.nths or (nth.nth or 1,))
+    return ",".join(f"{n}{_WEEKDAY_CODES[day]}" for n, day in pairs)
+
+
 def _first_occurrence(
     rrule: str, tokens: list[_Token], clock: _Clock, now: datetime, zone: ZoneInfo
 ) -> datetime | None:
-    """The first occurrence strictly after now, which becomes the series' DTSTART."""
+    """The first occurrence strictly after now (or after the day a series starts from, passed
+    as ``now``), which becomes the series' DTSTART."""
     search = re.sub(r";INTERVAL=\d+", "", rrule)
     if ";" not in search:
         # A bare FREQ repeats whatever the first date is: 毎年4月1日, 毎日 9時, every week 10am.
@@ -1694,18 +1922,22 @@ def _is_ascii_edge(char: str) -> bool:
 
 def _title(source: str, spans: list[tuple[int, int]]) -> str:
     segments: list[str] = []
+    # 第2会議室 12/10 15時 打合せ: pieces the time stood apart from with spaces stay apart
+    spaced: list[bool] = []
     merged: list[tuple[int, int]] = []
     for begin, end in sorted(spans):
         if merged and begin <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((begin, end))
+    content_end = 0
     bounds = [(0, merged[0][0])] if merged else [(0, len(source))]
     bounds += [(merged[i][1], merged[i + 1][0]) for i in range(len(merged) - 1)]
     if merged:
         bounds.append((merged[-1][1], len(source)))
     for index, (begin, end) in enumerate(bounds):
         piece = source[begin:end]
+        content = (begin + len(piece) - len(piece.lstrip()), begin + len(piece.rstrip()))
         after_span = index > 0
         before_span = index < len(bounds) - 1
         if after_span and before_span and _JA_JOINT.fullmatch(piece.strip(_EDGE_PUNCT)):
@@ -1720,13 +1952,20 @@ def _title(source: str, spans: list[tuple[int, int]]) -> str:
             piece = _EN_TRAILING.sub("", piece)
         piece = piece.strip(_EDGE_PUNCT)
         if piece:
+            if segments:
+                cut = source[content_end : content[0]]
+                spaced.append(cut[:1].isspace() and cut[-1:].isspace())
             segments.append(piece)
+            content_end = content[1]
     title = ""
-    for piece in segments:
-        if title and (_is_ascii_edge(title[-1]) or _is_ascii_edge(piece[0])):
+    for number, piece in enumerate(segments):
+        apart = number > 0 and spaced[number - 1]
+        if title and (apart or _is_ascii_edge(title[-1]) or _is_ascii_edge(piece[0])):
             title += " "
         title += piece
     title = _POLITE_END.sub("", title) if segments else title
+    # 来週火曜（15日）14時 研修: brackets whose whole content was part of the time
+    title = re.sub(r"[(（\[［]\s*[)）\]］]", " ", title)
     return re.sub(r"\s+", " ", title).strip(_EDGE_PUNCT)
 
 
@@ -1742,6 +1981,9 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     normal = _normalise(text)
     tokens = _without_place(_scan(normal.value), normal.value)
     tokens = _without_title_words(_without_title_dates(tokens, normal.value), normal.value)
+    for token in tokens:
+        if token.kind == "date" and _UNTIL.match(normal.value, token.end):
+            token.extra["until"] = 1  # 毎週金曜 12月25日まで: the series' end, not its start
     clock, range_ends = _pick_clock(tokens, normal.value)
     in_time = [t for t in tokens if t.kind != "error" and "in_title" not in t.extra]
     title = _title(text, _spans(in_time, normal))
@@ -1927,12 +2169,18 @@ _TITLE_WORD_NEXT = re.compile(
 
 
 _JOINERS = re.compile(r"[\sのに、,]*")
+_DEADLINE_OF = re.compile(rf"\s*(?:〆切?|締め?切?り?|しめきり)\s*の?\s*{_WORD}")
+_EN_NOUN_AFTER_DATE = re.compile(
+    r"\s+(?!(?:at|on|in|by|from|to|and|or|next|this|week|morning|afternoon|evening|night"
+    r"|tonight|lunch|noon|midnight|starting|until|till|through|every|each"
+    rf"|of\s+(?:the\s+|this\s+|next\s+|every\s+|each\s+)?(?:month|{_MONTH_WORD}))\b)[a-z]"
+)
 _NOUN_NEXT = re.compile(r"\s+(?!(?:at|on|in|by|from|to|and|or)\b)[a-z]")
 
 
 def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
     """A second date glued to a word (年度末評価, 土日の当番表) belongs to the title."""
-    seen = False
+    seen = seen_date = False
     kept: list[_Token] = []
     starts = {token.start for token in tokens}
     # 毎週 / 隔週 without a day of their own lead into the day that follows them
@@ -1947,12 +2195,21 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
             # year-end party, month-end report: a hyphenated date word describing a noun, where
             # another date says when
             compound = "-" in text[token.start : token.end] and _NOUN_NEXT.match(text, token.end)
+            # 3月末〆の報告書 明日10時: a deadline naming a document, where another date says when
+            compound = compound or _DEADLINE_OF.match(text, token.end)
             if compound and dates > 1:
                 dates -= 1
                 continue
             if seen and not joined and not completes and _TITLE_WORD_NEXT.match(text, token.end):
                 continue
-            seen = True
+            # Thursday 3pm 2nd floor, last day of sign-ups, tomorrow 9am Sunday school: an
+            # English ordinal or weekday before a noun names something once a date was given
+            describes = text[token.start : token.end].isascii() and _EN_NOUN_AFTER_DATE.match(
+                text, token.end
+            )
+            if describes and (seen_date or (seen and token.kind == "dom")):
+                continue
+            seen = seen_date = True
         elif token.kind in ("every", "offset", "time"):
             seen = True  # 23時 明日の準備: a complete clock time came first
         kept.append(token)
@@ -1960,17 +2217,25 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
 
 
 def _without_place(tokens: list[_Token], text: str) -> list[_Token]:
-    """``明日10時 @ 第2会議室``: what follows an @ is a place, once a time came before it."""
-    at = text.find("@")
-    if at < 0 or not any(token.end <= at and token.kind != "note" for token in tokens):
-        return tokens
-    return [token for token in tokens if token.start < at]
+    """``明日10時 @ 第2会議室``: what follows an @ is a place, once a time came before it.
+
+    An @ right before a clock time is the English "at" (``tomorrow @ 3pm``, ``明日＠10時``): the
+    time takes the @ in, so it leaves the title, and a later @ may still name the place."""
+    starts = {token.start: token for token in tokens}
+    for at in (index for index, char in enumerate(text) if char == "@"):
+        following = starts.get(_GAP.match(text, at + 1).end())  # type: ignore[union-attr]
+        if following is not None and following.kind == "time":
+            following.start = at
+            continue
+        if any(token.end <= at and token.kind != "note" for token in tokens):
+            return [token for token in tokens if token.start < at]
+    return tokens
 
 
 def _shift_weekdays(rrule: str, days: int) -> str:
     """Move plain BYDAY weekdays by ``days`` (a zone change moved the start across midnight)."""
-    if not days:
-        return rrule
+    if not days or "BYSETPOS" in rrule:
+        return rrule  # the last business day stays the last business day
 
     def move(match: re.Match[str]) -> str:
         codes = match.group(1).split(",")
@@ -2072,6 +2337,43 @@ def _part_in_title(
     return "meal" in token.extra and (before == "none" or has_clock)
 
 
+_JA_PART_LEADS_WORD = re.compile(rf"(?:の|から|まで|以降)?{_WORD}")
+
+
+def _in_brackets(token: _Token, text: str) -> bool:
+    """Whether ``token`` sits inside round brackets: (夜の部), 取材(毎日新聞)."""
+    before, after = text[: token.start], text[token.end :]
+    return (
+        before.rfind("(") > before.rfind(")")
+        and after.find(")") >= 0
+        and (after.find("(") < 0 or after.find(")") < after.find("("))
+    )
+
+
+# Names that start with a frequency word: 毎日新聞 is a newspaper, not a daily repetition.
+_FREQUENCY_NAMES = re.compile(r"毎日(?:新聞|放送|jp)")
+
+
+def _ja_frequency_in_title(
+    token: _Token, tokens: list[_Token], starts: set[int], text: str
+) -> bool:
+    """明日10時 毎週の定例資料, 金曜 15時 平日夜間窓口の件, 隔週開催の件: once a date or time was
+    given, a Japanese frequency word glued to a word (or joined to one by の) is part of a title
+    phrase; one leading the text (平日 9時 朝会) or a day (毎週の水曜) is still the repetition."""
+    if text[token.start : token.end].isascii():
+        return False
+    if _FREQUENCY_NAMES.match(text, token.start):
+        return True
+    timed_before = any(
+        other.end <= token.start and other.kind in (*_DATE_KINDS, "time", "offset")
+        for other in tokens
+    )
+    position = token.end + (text.startswith("の", token.end))
+    if not timed_before or position in starts:
+        return False
+    return bool(re.match(_WORD, text[position : position + 1]))
+
+
 def _without_title_words(tokens: list[_Token], text: str) -> list[_Token]:
     """Part-of-day and frequency words that belong to a title phrase go back to the title.
 
@@ -2086,7 +2388,10 @@ def _without_title_words(tokens: list[_Token], text: str) -> list[_Token]:
         if token.kind not in ("note", "error"):
             covered[token.start : token.end] = [True] * (token.end - token.start)
     kept: list[_Token] = []
+    starts = {token.start for token in tokens}
     for token in tokens:
+        if token.kind == "every" and _ja_frequency_in_title(token, tokens, starts, text):
+            continue
         soft = token.kind == "part" or "adjective" in token.extra
         if not soft or "prefixed" in token.extra:
             kept.append(token)
@@ -2100,7 +2405,17 @@ def _without_title_words(tokens: list[_Token], text: str) -> list[_Token]:
         if token.kind == "part":
             following = next((other for other in tokens if other.start == position), None)
             has_clock = any(other.kind == "time" for other in tokens)
-            if _part_in_title(token, before, after, following, has_clock):
+            clock_before = any(
+                other.kind == "time" and other.end <= token.start for other in tokens
+            )
+            # 10時 午後の部の打合せ, 10時 午後から雨の場合: after a clock time, a Japanese part
+            # of the day leading into a word (or in brackets) names something in the title
+            ja_title = (
+                token.extra["ja"]
+                and clock_before
+                and bool(_JA_PART_LEADS_WORD.match(text, token.end) or _in_brackets(token, text))
+            )
+            if ja_title or _part_in_title(token, before, after, following, has_clock):
                 token.extra["in_title"] = 1
                 token.recurring, token.freq = False, None
             kept.append(token)
@@ -2150,7 +2465,13 @@ def _schedule(
     recurrence = _recurrence(tokens)
     if recurrence is not None:
         rrule, _interval = recurrence
-        return _first_occurrence(rrule, tokens, clock, now, zone), rrule, None
+        after = now
+        first_day = _series_from(tokens, rrule, now, zone)
+        if first_day is not None:
+            # 12月18日から隔週金曜: the first occurrence on or after that day sets the phase
+            day_start = localize(datetime.combine(first_day, time()), zone)
+            after = max(now, day_start - timedelta(microseconds=1))
+        return _first_occurrence(rrule, tokens, clock, after, zone), rrule, None
     try:
         start = _resolve_date(tokens, clock, now, zone)
     except _Past:

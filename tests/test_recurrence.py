@@ -331,3 +331,57 @@ def test_new_rules_expand(rrule: str, expected: list[str]) -> None:
         found.append(following.date().isoformat())
         after = following
     assert found == expected
+
+
+# ---------------------------------------------------------------- the n-th business day
+
+LAST_BUSINESS_DAY = "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"
+
+
+def test_the_last_business_day_is_the_months_last_monday_to_friday() -> None:
+    start = _at("2026-12-31T17:00:00+09:00")
+    end = _at("2027-06-01T00:00:00+09:00")
+    found = occurrences_between(start, LAST_BUSINESS_DAY, "Asia/Tokyo", start, end)
+    # January 2027 ends on a Sunday, February on a Sunday, April on a Friday, May on a Monday
+    assert [moment.date().isoformat() for moment in found] == [
+        "2026-12-31",
+        "2027-01-29",
+        "2027-02-26",
+        "2027-03-31",
+        "2027-04-30",
+        "2027-05-31",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "rrule", "lang", "expected"),
+    [
+        (
+            "2026-12-31T17:00:00+09:00",
+            LAST_BUSINESS_DAY,
+            "ja",
+            "毎月最終営業日 17:00（次回: 12月31日(木)）",
+        ),
+        (
+            "2026-12-31T17:00:00+09:00",
+            LAST_BUSINESS_DAY,
+            "en",
+            "the last business day of every month at 17:00 (next: Thu 31 Dec)",
+        ),
+        (
+            "2027-01-05T10:00:00+09:00",
+            "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=3",
+            "ja",
+            "毎月第3営業日 10:00（次回: 1月5日(火)）",
+        ),
+        # another position set is not worded as a day of the month it is not
+        (
+            "2027-01-05T10:00:00+09:00",
+            "FREQ=MONTHLY;BYDAY=TU,TH;BYSETPOS=2",
+            "en",
+            "repeating at 10:00 (next: Tue 5 Jan)",
+        ),
+    ],
+)
+def test_describe_business_days(start: str, rrule: str, lang: str, expected: str) -> None:
+    assert describe(_at(start), rrule, lang, "Asia/Tokyo") == expected

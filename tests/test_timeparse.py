@@ -1010,3 +1010,151 @@ def test_a_meal_word_that_gave_the_hour_is_offered_as_the_title(
 )
 def test_an_edit_by_an_amount_is_read_as_a_shift(text: str, shift: timedelta | None) -> None:
     assert read_shift(text) == shift
+
+
+# ---------------------------------------------------------------- inputs from a field probe
+# Realistic phrasings that went wrong: an @ before the time, part-of-day and frequency words in a
+# title, a start day for a series, counts per period, business days, ordinals naming things.
+
+MONDAY = datetime.fromisoformat("2026-12-07T10:00:00+09:00")
+LATE_FEBRUARY = datetime.fromisoformat("2027-02-26T10:00:00+09:00")
+WEEKDAYS = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+LAST_BUSINESS_DAY = "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"
+
+FIELD_PROBE = [
+    # A. an @ before a clock time is "at"; after a time it still marks the place
+    ("tomorrow @ 3pm call Suzuki-san", MONDAY, "2026-12-08T15:00", None, "call Suzuki-san"),
+    ("Dec 10 @ 2pm report", MONDAY, "2026-12-10T14:00", None, "report"),
+    ("12/10 @ 15:00 報告会", MONDAY, "2026-12-10T15:00", None, "報告会"),
+    ("明日 @ 10時 打合せ", MONDAY, "2026-12-08T10:00", None, "打合せ"),
+    ("明日＠10時 打合せ", MONDAY, "2026-12-08T10:00", None, "打合せ"),
+    ("明日 @ 10時 @ 第2会議室 打合せ", MONDAY, "2026-12-08T10:00", None, "@ 第2会議室 打合せ"),
+    # B. a part of the day in the title leaves the clock time alone
+    ("明日 10時 午後の部の打合せ", MONDAY, "2026-12-08T10:00", None, "午後の部の打合せ"),
+    ("明日10時 夜の部の受付", MONDAY, "2026-12-08T10:00", None, "夜の部の受付"),
+    ("明日 10時 受付（夜の部）", MONDAY, "2026-12-08T10:00", None, "受付（夜の部）"),
+    ("明日 9時 夕方のパトロール", MONDAY, "2026-12-08T09:00", None, "夕方のパトロール"),
+    ("明日 10時 午後から雨の場合の連絡", MONDAY, "2026-12-08T10:00", None,
+     "午後から雨の場合の連絡"),
+    ("明日 夜7時 会議", MONDAY, "2026-12-08T19:00", None, "会議"),
+    ("明日の夜 打合せ", MONDAY, "2026-12-08T20:00", None, "打合せ"),
+    # C. a frequency word in a title phrase does not make a one-off repeat
+    ("明日10時 毎日新聞の取材", MONDAY, "2026-12-08T10:00", None, "毎日新聞の取材"),
+    ("明日10時 取材（毎日新聞）", MONDAY, "2026-12-08T10:00", None, "取材（毎日新聞）"),
+    ("明日 10時 毎月の会費の件", MONDAY, "2026-12-08T10:00", None, "毎月の会費の件"),
+    ("明日10時 毎週の定例資料", MONDAY, "2026-12-08T10:00", None, "毎週の定例資料"),
+    ("明日 10時 平日の見守りの件", MONDAY, "2026-12-08T10:00", None, "平日の見守りの件"),
+    ("明日 10時 隔週開催の件で相談", MONDAY, "2026-12-08T10:00", None, "隔週開催の件で相談"),
+    ("金曜 15時 平日夜間窓口の件", MONDAY, "2026-12-11T15:00", None, "平日夜間窓口の件"),
+    ("平日 9時 朝会", MONDAY, "2026-12-08T09:00", WEEKDAYS, "朝会"),
+    ("毎週の水曜 10時", MONDAY, "2026-12-09T10:00", "FREQ=WEEKLY;BYDAY=WE", ""),
+    # D. a start day for a series: its first occurrence on or after that day sets the phase
+    ("12月18日から隔週金曜 15時 企業定例", MONDAY, "2026-12-18T15:00",
+     "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", "企業定例"),
+    ("隔週金曜日（次回12/18）15時 定例", MONDAY, "2026-12-18T15:00",
+     "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", "定例"),
+    ("隔週金曜（12/18〜）15時 定例", MONDAY, "2026-12-18T15:00",
+     "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", "定例"),
+    ("every other Friday starting 12/18 2pm sync", MONDAY, "2026-12-18T14:00",
+     "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", "sync"),
+    ("every Tuesday starting Dec 15 at 3pm", MONDAY, "2026-12-15T15:00",
+     "FREQ=WEEKLY;BYDAY=TU", ""),
+    ("1月から毎月第2火曜 15時 情報交換会", MONDAY, "2027-01-12T15:00",
+     "FREQ=MONTHLY;BYDAY=2TU", "情報交換会"),
+    ("来年4月から毎週水曜 16時 学習支援", MONDAY, "2027-04-07T16:00",
+     "FREQ=WEEKLY;BYDAY=WE", "学習支援"),
+    # a start day just gone: the series is already running; a date before まで is no start
+    ("12月1日から毎週月曜 10時", MONDAY, "2026-12-14T10:00", "FREQ=WEEKLY;BYDAY=MO", ""),
+    ("毎週金曜 15時 12月25日まで", MONDAY, "2026-12-11T15:00", "FREQ=WEEKLY;BYDAY=FR", ""),
+    # E. lists of n-th weekdays, counts per period, fortnights, weekends left out, business days
+    ("毎月第2火曜と第4火曜 14時 読み聞かせ", MONDAY, "2026-12-08T14:00",
+     "FREQ=MONTHLY;BYDAY=2TU,4TU", "読み聞かせ"),
+    ("毎月第1月曜・第3木曜 19時", MONDAY, "2026-12-07T19:00", "FREQ=MONTHLY;BYDAY=1MO,3TH", ""),
+    ("every fortnight on Friday 2pm sync", MONDAY, "2026-12-11T14:00",
+     "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", "sync"),
+    ("daily 9am standup except weekends", MONDAY, "2026-12-08T09:00", WEEKDAYS, "standup"),
+    ("月1回 第2金曜 19時 おやじの会", MONDAY, "2026-12-11T19:00", "FREQ=MONTHLY;BYDAY=2FR",
+     "おやじの会"),
+    ("月に1回 第2金曜 19時 おやじの会", MONDAY, "2026-12-11T19:00", "FREQ=MONTHLY;BYDAY=2FR",
+     "おやじの会"),
+    ("2週に1回 火曜 15時 ケース会議", MONDAY, "2026-12-08T15:00",
+     "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "ケース会議"),
+    ("週1 水曜 16時 見守り会議", MONDAY, "2026-12-09T16:00", "FREQ=WEEKLY;BYDAY=WE", "見守り会議"),
+    ("週2回 月木 10時", MONDAY, "2026-12-10T10:00", "FREQ=WEEKLY;BYDAY=MO,TH", ""),
+    ("毎月２回 第１・第３水曜 １０時", MONDAY, "2026-12-16T10:00", "FREQ=MONTHLY;BYDAY=1WE,3WE",
+     ""),
+    ("毎月最終営業日 17時 月次締め", MONDAY, "2026-12-31T17:00", LAST_BUSINESS_DAY, "月次締め"),
+    ("every last business day 5pm invoices", MONDAY, "2026-12-31T17:00", LAST_BUSINESS_DAY,
+     "invoices"),
+    ("毎月第3営業日 10時", MONDAY, "2027-01-05T10:00",
+     "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=3", ""),
+    ("今月の最終営業日 17時 締め", MONDAY, "2026-12-31T17:00", None, "締め"),
+    # the 日 of 祝日 is no Sunday (holidays are not known, so the words stay in the title)
+    ("毎日（祝日除く）9時", MONDAY, "2026-12-08T09:00", "FREQ=DAILY", "（祝日除く）"),
+    # F. an English ordinal or weekday before a noun names something once a date was given
+    ("Thursday 3pm 2nd floor meeting room", MONDAY, "2026-12-10T15:00", None,
+     "2nd floor meeting room"),
+    ("Thursday 3pm meeting on the 2nd floor", MONDAY, "2026-12-10T15:00", None,
+     "meeting on the 2nd floor"),
+    ("Friday 2pm 1st year students orientation", MONDAY, "2026-12-11T14:00", None,
+     "1st year students orientation"),
+    ("Tue 5pm last day of sign-ups", MONDAY, "2026-12-08T17:00", None, "last day of sign-ups"),
+    ("tomorrow 10am 3rd grade parents", MONDAY, "2026-12-08T10:00", None, "3rd grade parents"),
+    ("tomorrow 9am Sunday school volunteers", MONDAY, "2026-12-08T09:00", None,
+     "Sunday school volunteers"),
+    ("tomorrow 10am at 3F lounge", MONDAY, "2026-12-08T10:00", None, "3F lounge"),
+    ("10am on the 15th of next month", MONDAY, "2027-01-15T10:00", None, ""),
+    # G. minutes as a length
+    ("明日 15時 5分間スピーチ練習", MONDAY, "2026-12-08T15:00", None, "5分間スピーチ練習"),
+    ("明日14時 30分程度 面談", MONDAY, "2026-12-08T14:00", None, "30分程度 面談"),
+    # H. AM / PM alone after a day
+    ("明日PM 電話", MONDAY, "2026-12-08T15:00", None, "電話"),
+    ("12/10 PM 訪問", MONDAY, "2026-12-10T15:00", None, "訪問"),
+    ("tomorrow PM prepare handouts", MONDAY, "2026-12-08T15:00", None, "prepare handouts"),
+    ("明日 AM 資料送付", MONDAY, "2026-12-08T09:00", None, "資料送付"),
+    ("明日 PMと打合せ", MONDAY, "2026-12-08T09:00", None, "PMと打合せ"),
+    # I. fiscal years
+    ("来年度 4月15日 予算説明会", LATE_FEBRUARY, "2027-04-15T09:00", None, "予算説明会"),
+    ("来年度の4月1日 9時 入学式", LATE_FEBRUARY, "2027-04-01T09:00", None, "入学式"),
+    ("令和8年度末 報告書", MONDAY, "2027-03-31T09:00", None, "報告書"),
+    ("2026年度末 決算", MONDAY, "2027-03-31T09:00", None, "決算"),
+    # J. more relative days and named times
+    ("再来週の今日 15時", MONDAY, "2026-12-21T15:00", None, ""),
+    ("来週の今日 10時 振り返り", MONDAY, "2026-12-14T10:00", None, "振り返り"),
+    ("30分したら電話", MONDAY, "2026-12-07T10:30", None, "電話"),
+    ("昼イチ 電話", MONDAY, "2026-12-07T13:00", None, "電話"),
+    ("半年後 協定の見直し", MONDAY, "2027-06-07T09:00", None, "協定の見直し"),
+    ("明日の昼休み 校長に確認", MONDAY, "2026-12-08T12:00", None, "校長に確認"),
+    ("来週Tue 10am 打合せ", MONDAY, "2026-12-15T10:00", None, "打合せ"),
+    # K. year end with a day; a deadline naming a document
+    ("年末 28日 17時 大掃除", MONDAY, "2026-12-28T17:00", None, "大掃除"),
+    ("3月末〆の報告書 明日10時 確認", MONDAY, "2026-12-08T10:00", None, "3月末〆の報告書 確認"),
+    # L. title leftovers
+    ("来週火曜（15日）14時 研修", MONDAY, "2026-12-15T14:00", None, "研修"),
+    ("毎週（水）15時 学習支援", MONDAY, "2026-12-09T15:00", "FREQ=WEEKLY;BYDAY=WE", "学習支援"),
+    ("11th December (Fri) 17:00", MONDAY, "2026-12-11T17:00", None, ""),
+    ("1月末〆 実績報告", MONDAY, "2027-01-31T09:00", None, "実績報告"),
+    ("12月10日15時半〆 報告書", MONDAY, "2026-12-10T15:30", None, "報告書"),
+    ("令和9年3月末 実績報告書提出期限", MONDAY, "2027-03-31T09:00", None, "実績報告書提出期限"),
+    ("明日 15:00ー16:00 面談", MONDAY, "2026-12-08T15:00", None, "面談"),
+    ("第2会議室 12/10 15時 打合せ", MONDAY, "2026-12-10T15:00", None, "第2会議室 打合せ"),
+    ("年明け 4日 9時 仕事始め", MONDAY, "2027-01-04T09:00", None, "仕事始め"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "now", "start", "rrule", "title"), FIELD_PROBE)
+def test_field_probe_phrasings(
+    text: str, now: datetime, start: str, rrule: str | None, title: str
+) -> None:
+    result = parse(text, now, TOKYO)
+    assert result.error is None, (text, result.error)
+    assert result.start is not None
+    assert (result.start.isoformat(), result.rrule, result.title) == (
+        f"{start}:00+09:00",
+        rrule,
+        title,
+    )
+
+
+def test_a_range_typed_with_a_long_vowel_mark_has_its_length() -> None:
+    assert parse("明日 15:00ー16:00 面談", MONDAY, TOKYO).duration == timedelta(hours=1)

@@ -104,6 +104,7 @@ MESSAGES: dict[str, str] = {
     "when.nth_day": "{nth} {day}",
     "when.every_month_day": "every month on the {day}{suffix}",
     "when.every_month_last_day": "the last day of every month",
+    "when.every_month_nth_workday": "the {nth} business day of every month",
     "when.every_year": "every year on {date}",
     "when.every_month_days": "every month on the {days}",
     "when.month_day_item": "{day}{suffix}",

@@ -104,6 +104,7 @@ MESSAGES: dict[str, str] = {
     "when.nth_day": "{nth}{day}",
     "when.every_month_day": "毎月{day}日",
     "when.every_month_last_day": "毎月末日",
+    "when.every_month_nth_workday": "毎月{nth}営業日",
     "when.every_year": "毎年{date}",
     "when.every_month_days": "毎月{days}日",
     "when.month_day_item": "{day}",
