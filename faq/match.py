@@ -54,9 +54,11 @@ from faq.normalize import (
     MIN_RESTORED_READING,
     Analysis,
     Analyzer,
-    KanaVocabulary,
     collapse_long_vowels,
     compact,
+    english_spellings,
+    kana_spellings,
+    restore_english,
     restore_kanji,
     restore_katakana,
     restore_romaji,
@@ -503,8 +505,11 @@ class FaqIndex:
         self._romaji_vocabulary: dict[str, str] = {}
         for reading, written in self._vocabulary.items():
             self._romaji_vocabulary.setdefault(collapse_long_vowels(reading), written)
-        self._kana_vocabulary = KanaVocabulary.of(
+        self._kana_spellings = kana_spellings(
             term for f in features for part in (*f.variants, f.answer) for term in part.terms
+        )
+        self._english_spellings = english_spellings(
+            text for entry in entries for text in (*_question_variants(entry), entry.answer)
         )
         self._languages = np.array([entry.lang for entry in self.entries])
         self._twins: dict[tuple[str, str], FaqEntry] = {
@@ -547,11 +552,16 @@ class FaqIndex:
     def read(self, query: str) -> QueryReading:
         """Clean and analyse ``query`` against this store's vocabulary."""
         # NFKC first: half-width katakana must become kana before kana words are restored.
-        # Romaji spellings of store words ("gijiroku") become the written form too, and katakana
-        # words missing a long-vowel mark or small kana ("アンケト") the store's spelling.
+        # Romaji spellings of store words ("gijiroku") become the written form too, and misspelt
+        # store words ("アンケト" missing its long-vowel mark, "compnay") the store's spelling.
         plain = strip_filler(unicodedata.normalize("NFKC", query))
         romaji_restored = restore_katakana(
-            restore_romaji(plain, self._romaji_vocabulary), self._kana_vocabulary
+            restore_english(
+                restore_romaji(plain, self._romaji_vocabulary),
+                self._english_spellings,
+                _ANALYZER.knows,
+            ),
+            self._kana_spellings,
         )
         cleaned = restore_kanji(
             romaji_restored, self._vocabulary, _ANALYZER.morphemes(romaji_restored)

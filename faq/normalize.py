@@ -11,7 +11,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import jaconv
@@ -37,6 +37,9 @@ _KANA_WORD = re.compile(r"[\u3041-\u3096\u30fc]+")
 _LOOSE_KANA = str.maketrans("ぁぃぅぇぉゃゅょゎ", "あいうえおやゆよわ", "ーっ")
 # Keys this long are distinctive enough to also meet a spelling one kana off (コミニュケーション).
 MIN_FUZZY_KANA_KEY = 6
+# English words this long may be mended a letter off (compnay, schol); shorter ones are too
+# often other words.
+MIN_MENDED_ENGLISH = 5
 
 # Greetings and framing that carry no topic. Ordered longest first within a family so the regex
 # engine removes the whole phrase instead of leaving a tail such as "ください".
@@ -145,6 +148,11 @@ class Analyzer:
             self._local.tokenizer = found
         return found
 
+    def knows(self, word: str) -> bool:
+        """Whether the dictionary has ``word`` as one word (English ones included: laptop)."""
+        found = self._tokenizer().tokenize(word, tokenizer.Tokenizer.SplitMode.C)
+        return len(found) == 1 and not found[0].is_oov()
+
     def morphemes(self, text: str) -> list[Morpheme]:
         """The words of ``text`` as Sudachi splits it (longest units)."""
         return [
@@ -251,45 +259,60 @@ def loose_kana_key(word: str) -> str:
     return to_hiragana(word).translate(_LOOSE_KANA)
 
 
-def _one_kana_off(key: str) -> set[str]:
+def _one_letter_off(key: str) -> set[str]:
     return {key[:position] + key[position + 1 :] for position in range(len(key))}
 
 
 @dataclass(frozen=True)
-class KanaVocabulary:
-    """The store's kana words by loose key, for ``restore_katakana``."""
+class Spellings:
+    """A store's words by spelling key, so a misspelt word in a question can be read as the
+    store's word: the same key, or for long keys, one letter dropped on either side (which
+    covers a letter missing, added, changed or two swapped)."""
 
-    exact: dict[str, str]  # loose key -> the store's spelling, in hiragana
-    near: dict[str, str]  # a long key with one kana dropped -> the store's spelling
+    key: Callable[[str], str]
+    exact: dict[str, str]  # key -> the store's most frequent word with it
+    near: dict[str, str]  # a long key, or it with one letter dropped -> the store's word
+    min_fuzzy: int  # keys this long may be one letter off
 
     @classmethod
-    def of(cls, terms: Iterable[str]) -> KanaVocabulary:
-        counts = Counter(term for term in terms if _KANA_WORD.fullmatch(term))
+    def of(
+        cls, words: Iterable[str], key: Callable[[str], str], min_key: int, min_fuzzy: int
+    ) -> Spellings:
         exact: dict[str, str] = {}
         near: dict[str, str] = {}
-        for term, _ in counts.most_common():
-            key = loose_kana_key(term)
-            if len(key) < MIN_RESTORED_READING:
+        for word, _ in Counter(words).most_common():
+            found = key(word)
+            if len(found) < min_key:
                 continue
-            exact.setdefault(key, term)
-            if len(key) >= MIN_FUZZY_KANA_KEY:
-                for dropped in _one_kana_off(key) | {key}:
-                    near.setdefault(dropped, term)
-        return cls(exact, near)
+            exact.setdefault(found, word)
+            if len(found) >= min_fuzzy:
+                for dropped in _one_letter_off(found) | {found}:
+                    near.setdefault(dropped, word)
+        return cls(key, exact, near, min_fuzzy)
 
     def spelling(self, word: str, fuzzy: bool = False) -> str | None:
-        """The store's spelling of ``word``; with ``fuzzy``, also of a long word one kana off."""
-        key = loose_kana_key(word)
+        """The store's word for ``word``; with ``fuzzy``, also for a long word a letter off."""
+        key = self.key(word)
         found = self.exact.get(key)
-        if found is None and fuzzy and len(key) >= MIN_FUZZY_KANA_KEY - 1:
-            found = next(
-                (self.near[probe] for probe in (key, *_one_kana_off(key)) if probe in self.near),
-                None,
-            )
+        if found is None and fuzzy and len(key) >= self.min_fuzzy - 1:
+            probes = (key, *_one_letter_off(key))
+            found = next((self.near[probe] for probe in probes if probe in self.near), None)
         return found
 
 
-def restore_katakana(text: str, vocabulary: KanaVocabulary) -> str:
+def kana_spellings(terms: Iterable[str]) -> Spellings:
+    """The store's kana words (analysis terms, in hiragana) for ``restore_katakana``."""
+    kana = (term for term in terms if _KANA_WORD.fullmatch(term))
+    return Spellings.of(kana, loose_kana_key, MIN_RESTORED_READING, MIN_FUZZY_KANA_KEY)
+
+
+def english_spellings(texts: Iterable[str]) -> Spellings:
+    """The store's English words for ``restore_english``."""
+    words = (word.lower() for text in texts for word in _LATIN_WORD.findall(text))
+    return Spellings.of(words, str.lower, MIN_MENDED_ENGLISH, MIN_MENDED_ENGLISH)
+
+
+def restore_katakana(text: str, spellings: Spellings) -> str:
     """Rewrite misspelt katakana words in the store's spelling ("アンケト" -> "アンケート").
 
     A katakana run is split greedily into the longest store words it holds, so a compound keeps
@@ -301,7 +324,7 @@ def restore_katakana(text: str, vocabulary: KanaVocabulary) -> str:
         start = 0
         while start < len(run):
             for end in range(len(run), start + MIN_RESTORED_READING - 1, -1):
-                spelling = vocabulary.spelling(run[start:end], fuzzy=end == len(run))
+                spelling = spellings.spelling(run[start:end], fuzzy=end == len(run))
                 if spelling is not None:
                     pieces.append(to_katakana(spelling))
                     start = end
@@ -312,6 +335,22 @@ def restore_katakana(text: str, vocabulary: KanaVocabulary) -> str:
         return "".join(pieces)
 
     return _KATAKANA_RUN.sub(rewrite, text)
+
+
+def restore_english(text: str, spellings: Spellings, is_word: Callable[[str], bool]) -> str:
+    """Rewrite misspelt English words in the store's spelling ("compnay" -> "company").
+
+    Only a word that is neither the store's nor a word at all (``is_word``: a dictionary's test)
+    is rewritten, and only to a store word a letter off, so "parking" never becomes "marking"."""
+
+    def rewrite(found: re.Match[str]) -> str:
+        word = found.group()
+        lowered = word.lower()
+        if lowered in spellings.exact or is_word(word):
+            return word
+        return spellings.spelling(lowered, fuzzy=True) or word
+
+    return _LATIN_WORD.sub(rewrite, text)
 
 
 def to_katakana(text: str) -> str:

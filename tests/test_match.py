@@ -256,6 +256,13 @@ def test_a_katakana_word_missing_its_long_vowel_mark_is_still_found(
     assert result.best is not None and result.best.topic == "eval-survey"
 
 
+def test_misspelt_english_words_are_read_as_the_store_spells_them(
+    shipped_index: FaqIndex,
+) -> None:
+    result = match(shipped_index, "may a compnay put up advertisments at the scool")
+    assert result.best is not None and result.best.topic == "agreement-no-ads"
+
+
 def test_the_topic_asked_in_its_own_words_is_answered(shipped_index: FaqIndex) -> None:
     result = match(shipped_index, "議事録は誰が書くの？")
     assert result.best is not None and result.best.id == "minutes-author-ja"

@@ -2,10 +2,12 @@ import pytest
 
 from faq.normalize import (
     Analyzer,
-    KanaVocabulary,
     collapse_long_vowels,
     compact,
+    english_spellings,
+    kana_spellings,
     normalize,
+    restore_english,
     restore_kanji,
     restore_katakana,
     restore_romaji,
@@ -136,7 +138,7 @@ def test_restore_kanji_leaves_grammar_and_katakana_words_alone(text: str, expect
     assert restore_kanji(text, HOMOPHONES, Analyzer().morphemes(text)) == expected
 
 
-KANA_VOCABULARY = KanaVocabulary.of(
+KANA_SPELLINGS = kana_spellings(
     ["あんけーと", "こーでぃねーたー", "ぼらんてぃあ", "こみゅにけーしょん", "すたっふ", "会議"]
 )
 
@@ -155,7 +157,27 @@ KANA_VOCABULARY = KanaVocabulary.of(
     ],
 )
 def test_restore_katakana_mends_typos_of_store_words(text: str, expected: str) -> None:
-    assert restore_katakana(text, KANA_VOCABULARY) == expected
+    assert restore_katakana(text, KANA_SPELLINGS) == expected
+
+
+ENGLISH_SPELLINGS = english_spellings(
+    ["Can a company advertise at the school?", "The partnership agreement", "marking schedule"]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("can a compnay advertize at the schol", "can a company advertise at the school"),
+        ("partnrship agreemnt", "partnership agreement"),  # a letter missing
+        ("Compnay", "company"),
+        ("is there parking", "is there parking"),  # a word, though "marking" is a letter off
+        ("the company", "the company"),
+        ("sch", "sch"),  # too short to mend
+    ],
+)
+def test_restore_english_mends_typos_of_store_words(text: str, expected: str) -> None:
+    assert restore_english(text, ENGLISH_SPELLINGS, Analyzer().knows) == expected
 
 
 ROMAJI_VOCABULARY = {collapse_long_vowels(reading): word for reading, word in VOCABULARY.items()}
