@@ -42,7 +42,7 @@ _TIMED_AGAINST_EVENT = re.compile(
     r"前日|前の日|前に|直前|当日|事前|毎回|before|prior|ahead|each", re.IGNORECASE
 )
 # A repetition that names no day (毎月, every week) would make the suggestion guess one.
-_DAYLESS_RULE = re.compile(r"^FREQ=(?:WEEKLY|MONTHLY|YEARLY)(?:;INTERVAL=\d+)?$")
+_DAYLESS_RULE = re.compile(r"^FREQ=(?:WEEKLY|MONTHLY|YEARLY)(?:;INTERVAL=\d+)?(?:;UNTIL=\w+)?$")
 # What people add after the new time in /edit without meaning a new title: 「15時に変更」,
 # "3pm instead".
 _EDIT_WORDING = re.compile(

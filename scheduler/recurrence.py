@@ -181,8 +181,13 @@ def _pattern(parts: dict[str, str], local_start: datetime, lang: str) -> str:
                   day=_weekday_name(lang, code))
                 for code, numbers in nths.items()
             ]  # fmt: skip
+            if interval > 1:  # 3か月ごとの第1金曜日, every 3 months on the 1st Friday
+                return t(lang, "when.every_n_months_nth", n=interval, days=_join(lang, nth_days))
             return t(lang, "when.every_month_nth", days=_join(lang, nth_days))
         numbers = [int(day) for day in monthday.split(",") if day] or [local_start.day]
+        if interval > 1:  # 3か月ごとの15日, every 6 months on the 1st
+            items = [_month_day(lang, day) for day in numbers]
+            return t(lang, "when.every_n_months_days", n=interval, days=_join(lang, items))
         if len(numbers) > 1:
             items = [_month_day(lang, day) for day in numbers]
             return t(lang, "when.every_month_days", days=_join(lang, items))
@@ -245,5 +250,24 @@ def describe(start: datetime, rrule: str | None, lang: str, tz: str | ZoneInfo) 
     clock = f"{local.hour:02d}:{local.minute:02d}"
     if rrule is None:
         return t(lang, "when.one_off", date=short_date(lang, local), year=local.year, time=clock)
-    pattern = _pattern(_rule_parts(rrule), local, lang)
+    parts = _rule_parts(rrule)
+    pattern = _pattern(parts, local, lang)
+    last = until_day(rrule, tz)
+    if last is not None:  # 毎週木曜日（3月25日まで）, every Thursday until 25 Mar
+        until = datetime.combine(last, time())
+        pattern = t(lang, "when.until", pattern=pattern, date=day_words(lang, until))
     return t(lang, "when.recurring", pattern=pattern, time=clock, next=short_date(lang, local))
+
+
+def until_day(rrule: str | None, tz: str | ZoneInfo) -> date | None:
+    """The local day a series ends on (its ``UNTIL``), or None when it does not end. Stored rules
+    keep UNTIL as local wall-clock time; a UTC one (``...Z``) is read in ``tz``."""
+    if rrule is None:
+        return None
+    value = _rule_parts(rrule).get("UNTIL", "")
+    if not re.fullmatch(r"\d{8}(?:T\d{6}Z?)?", value):
+        return None
+    if value.endswith("Z"):
+        moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return moment.astimezone(as_zone(tz)).date()
+    return datetime.strptime(value[:8], "%Y%m%d").date()

@@ -29,37 +29,53 @@ Conventions (documented here because users and tests rely on them):
   (an end at or before the start is on the next day, over 12 hours is not a range).
 - Recurrences start at their first occurrence strictly after now, or, when a start day is
   given (``12月18日から隔週金曜``, ``every Tuesday starting Dec 15``, ``1月から毎月第2火曜``,
-  ``来年4月から``), at the first one on or after that day, which also sets the phase of 隔週 /
-  every other week. A start day in the last month means the series is already running; a date
-  before まで / until is not a start. ``月1回`` / ``月に1回`` repeat monthly, ``2週に1回`` every
-  other week, ``週1`` weekly (the days come from the rest of the text).
+  ``来年4月から``, ``来月から`` / ``starting next month``, ``from January``, ``来年度から`` /
+  ``令和9年度より`` (1 April of that fiscal year)), at the first one on or after that day,
+  which also sets the phase of 隔週 / every other week. A start day in the last month means the
+  series is already running. ``月1回`` / ``月に1回`` repeat monthly, ``2週に1回`` /
+  ``2週間に1度`` every other week, ``週1`` weekly, ``3か月に1度`` / ``四半期ごと`` every three
+  months and ``半年に1回`` / ``半年ごと`` every six (``FREQ=MONTHLY;INTERVAL=3`` / ``6``; the
+  days come from the rest of the text).
+- A date before まで / after until ends a series (``毎週木曜 16時 3月25日まで``, ``every Friday
+  until Dec 25``): ``UNTIL`` at 23:59:59 local time of that day (the stored form; calendar
+  export gives it in UTC). A series that would end before its first occurrence is ``past``.
+- One reminder has one time of day: two clock times listed with と / ・ / 、 / and (``毎日 9時と
+  17時``, ``daily 9am and 5pm``) are refused (``two_times``: register two reminders) rather
+  than the second dropped; ``between 3pm and 5pm`` and ``15時から17時`` stay ranges.
 - ``毎月最終営業日`` / ``every last business day`` (and ``第3営業日``) are the n-th of the
   month's Mondays to Fridays (``BYDAY=MO,TU,WE,TH,FR;BYSETPOS=n``); holidays are not known, so
   ``祝日除く`` stays in the title rather than pretending to be honoured.
-- Deadlines: ``今日中`` / ``明日中`` / ``今月中`` end the day at 23:59, ``今週中`` / ``来週中`` the
-  working week (Friday 23:59); the business idioms
+- Deadlines: ``今日中`` / ``今夜中`` / ``明日中`` / ``今月中`` end the day at 23:59, ``今週中`` /
+  ``来週中`` the working week (Friday 23:59); the business idioms
   ``EOD`` / ``COB`` / ``end of day`` mean 17:00. ``朝イチ`` / ``first thing`` is 09:00, ``昼前``
   11:00, ``昼過ぎ`` / ``午後イチ`` 13:00.
 - Periods name their first day: bare ``来週`` / ``next week`` is that week's Monday, ``週明け``
   the coming Monday, ``来月`` / ``next month`` and ``月初`` a 1st, ``上旬/中旬/下旬`` the 1st /
-  11th / 21st; ``月末`` / ``3月末`` / ``end of month`` the last day, ``年度末`` 31 March and
-  ``年度初め`` 1 April (the Japanese fiscal year runs April to March); ``令和8年度末`` /
-  ``2026年度末`` are 31 March 2027, and ``来年度 4月15日`` is read in the next fiscal year (in
-  February 2027 that is April 2027). ``年末 28日`` is 28 December. ``週末`` / ``this weekend``
+  11th / 21st; ``月末`` / ``最終日`` / ``3月末`` / ``end of month`` the last day (``毎月最終日``
+  is ``BYMONTHDAY=-1``, ``毎月最終日曜`` the last Sunday), ``年度末`` 31 March and
+  ``年度初め`` 1 April (the Japanese fiscal year runs April to March); ``上期末`` / ``下期末``
+  are the next 30 September / 31 March (上期 April-September, 下期 October-March);
+  ``令和8年度末`` / ``2026年度末`` are 31 March 2027, and ``来年度 4月15日`` is read in the
+  next fiscal year (in February 2027 that is April 2027), as is ``新年度 4月5日`` (新年度
+  alone is the next 1 April). ``年末 28日`` is 28 December. ``週末`` / ``this weekend``
   is the coming Saturday, while ``土日``, ``毎週末`` and ``weekends`` repeat on Saturday and
   Sunday.
 - ``N日おき`` skips N days (every N+1 days); ``2週間おき`` / ``2か月おき`` are every 2 weeks /
   months, ``1週間おき`` / ``1か月おき`` every other week / month.
 - Repeating dates keep the rule minimal: ``毎年4月1日`` is ``FREQ=YEARLY`` from its start, but
   ``毎年3月末`` needs ``BYMONTH=3;BYMONTHDAY=-1`` and ``毎年12月第1水曜`` ``BYMONTH=12;BYDAY=1WE``.
-  Lists repeat by themselves: ``毎月15日と30日`` is ``BYMONTHDAY=15,30``, ``第2・第4火曜``
-  ``BYDAY=2TU,4TU``.
+  Lists repeat by themselves: ``毎月15日と30日`` is ``BYMONTHDAY=15,30``, ``毎月15日と月末``
+  ``BYMONTHDAY=15,-1`` (the last day listed last), ``第2・第4火曜`` ``BYDAY=2TU,4TU``.
 - A named zone (``3pm PST``, ``15:00 UTC``, ``日本時間``, an ISO ``+09:00`` / ``Z``) is read in
   that zone and the result given in the chat's zone; naming the chat's own zone changes nothing.
 - Text after ``@`` is a place (``10時 @ 第2会議室``) once a time came before it, while an ``@``
   right before a clock time is "at" (``tomorrow @ 3pm``, ``明日＠10時``); a second date,
   or a date after a clock time, glued to a word stays in the title (``年度末評価``, ``月末締め``,
-  ``23時 明日の準備``, ``at 8pm prepare Monday's slides``), and so does an English ordinal or
+  ``23時 明日の準備``, ``at 8pm prepare Monday's slides``), also through まで(の/に) / からの
+  (``明日 11時 年度末までの予定``, ``明日 10時 4月からの新体制``, ``明日 10時 来月の予定表``), as
+  does a second clock time, not a range end, before の / からの and a word (``明日 13時
+  3時のおやつ当番``); ``the 2nd-year handouts`` keeps its hyphenated ordinal, ``正午締切`` /
+  ``水曜〆`` lose their deadline mark like ``17時締切``; and so does an English ordinal or
   weekday before a noun once a date was given (``Thursday 3pm 2nd floor``, ``last day of
   sign-ups``, ``tomorrow 9am Sunday school``).
 - Parts of the day (morning, 夜, lunch ...) and frequency words (daily, weekly) are read only when
@@ -70,7 +86,12 @@ Conventions (documented here because users and tests rely on them):
   elsewhere (``team lunch tomorrow`` is at 12:00) but is never a time by itself, nor, in
   Japanese, changes a clock time said before it (``明日10時 夜の部の受付`` is at 10:00). After a
   date or time, a Japanese frequency word glued to a word or joined to one by の is a title
-  phrase (``明日10時 毎週の定例資料``, ``平日夜間窓口``); ``毎日新聞`` is a newspaper.
+  phrase (``明日10時 毎週の定例資料``, ``平日夜間窓口``); ``毎日新聞`` is a newspaper. So is,
+  after a day, a frequency word with its own day (weekday, n-th weekday, day of the month)
+  joined to a word by の or glued to one (``明日 10時 毎週水曜の学習支援の件``, ``金曜 10時
+  毎月第2火曜の情報交換会の準備``, ``明日9時 毎月1日発行の広報``), while a time after the day
+  keeps the rule (``毎週水曜の16時 学習支援``) and so does a start day before it (``12月18日から
+  隔週金曜の定例``). ``every-other-Friday`` hyphenated to a noun is a title word too.
 - Times typed in kana without converting (``あした 9じはん``, ``ごご3じ``, ``30ぷんご``,
   ``らいしゅうのかようび``) read as their written forms; a particle standing alone between parts
   of the time (``明日 の 9時 資料印刷``) is not part of the title.
@@ -82,6 +103,7 @@ Conventions (documented here because users and tests rely on them):
 from __future__ import annotations
 
 import calendar
+import itertools
 import logging
 import re
 import unicodedata
@@ -112,7 +134,9 @@ PART_DEFAULT_HOURS: dict[str, int] = {
     "night": 20,
     "late": 24,
 }
-ERROR_CODES = ("empty", "no_time", "past", "invalid_date", "invalid_time", "month_only")
+ERROR_CODES = (
+    "empty", "no_time", "past", "invalid_date", "invalid_time", "month_only", "two_times",
+)  # fmt: skip
 _WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WORKDAYS = (0, 1, 2, 3, 4)
 
@@ -154,7 +178,7 @@ _KANJI_DIGITS = {
 }  # fmt: skip
 _KANJI_NUMBER = re.compile(
     r"[〇零一二三四五六七八九十百]+"
-    r"(?=\s*(?:時|分|日(?!中)|月|年|週|秒|回|ヶ月|か月|カ月|ヵ月|ケ月|箇月))"
+    r"(?=\s*(?:時|分|日(?!中)|月|年|週|秒|回|度|ヶ月|か月|カ月|ヵ月|ケ月|箇月))"
     r"|(?<=第)[一二三四五]"
 )
 # Times typed in kana without converting (あした 9じはん, ごご3じ, らいしゅうのかようび) read as
@@ -831,13 +855,18 @@ def _ja_every(match: re.Match[str], _: str) -> _Token:
 
 
 def _times_per(match: re.Match[str], _: str) -> _Token | None:
-    """月1回 / 月に1回 / 毎月2回 repeat monthly, 2週に1回 every other week, 週1 weekly; how many
+    """月1回 / 月に1回 / 毎月2回 repeat monthly, 2週に1回 / 2週間に1度 every other week, 週1
+    weekly, 3か月に1回 / 四半期に1回 every three months, 半年に1回 every six; how many
     times in the period is left to the days given with it (第1・第3水曜, 月木)."""
     unit = match["unit"]
     freq = "WEEKLY" if unit.startswith("週") else "YEARLY" if unit == "年" else "MONTHLY"
     interval = int(match["n"]) if match["n"] else 1
     if interval < 1:
         return None
+    # 半年に1回, 四半期に1度, 半期に1回: every six or three months
+    months = 6 if match["half"] or unit == "半期" else 3 if unit == "四半期" else 0
+    if months:
+        freq, interval = "MONTHLY", interval * months
     return _Token("every", freq=freq, interval=interval, recurring=True)
 
 
@@ -857,6 +886,8 @@ def _en_every(match: re.Match[str], _: str) -> _Token:
         return _Token("every", interval=interval, recurring=True)
     if unit.startswith("fortnight"):
         return _Token("every", freq="WEEKLY", interval=2 * interval, recurring=True)
+    if unit.startswith("quarter"):
+        return _Token("every", freq="MONTHLY", interval=3 * interval, recurring=True)
     part = _EN_PART_WORDS.get(unit) if unit not in ("day", "days") else None
     return _Token(
         "every", freq=_EN_EVERY_UNITS[unit], interval=interval, part=part, recurring=True
@@ -867,7 +898,7 @@ _MONTH_PART_DAYS = {
     "末日": -1, "末": -1, "終わり": -1, "おわり": -1, "終盤": -1, "end": -1,
     "初め": 1, "はじめ": 1, "始め": 1, "初旬": 1, "上旬": 1, "頭": 1, "初": 1,
     "beginning": 1, "start": 1, "early": 1, "中旬": 11, "半ば": 11, "mid": 11, "middle": 11,
-    "下旬": 21, "late": 21,
+    "下旬": 21, "late": 21, "最終日": -1,
 }  # fmt: skip
 _MONTH_PART = "|".join(
     word for word in sorted(_MONTH_PART_DAYS, key=len, reverse=True) if not word.isascii()
@@ -893,15 +924,25 @@ def _month_part(match: re.Match[str], _: str) -> _Token:
     return token
 
 
-_FISCAL_SHIFTS = {"今": 0, "本": 0, "来": 1, "翌": 1, "再来": 2}
+_FISCAL_SHIFTS = {"今": 0, "本": 0, "来": 1, "翌": 1, "再来": 2, "新": 1}
 
 
 def _fiscal(match: re.Match[str], _: str) -> _Token:
     """年度末 (31 March) and 年度初め (1 April) of the Japanese fiscal year (this one, a shifted
     one or a numbered one: 令和8年度末, 2026年度末); 毎年度末 repeats. 来年度 before a date
     names the fiscal year the date is read in."""
-    if match["shift3"]:
-        return _Token("shift", extra={"fiscal_year": _FISCAL_SHIFTS[match["shift3"]]})
+    if match["sfy"] or match["sera"]:
+        numbered = (
+            int(match["sfy"])
+            if match["sfy"]
+            else _ERAS[match["sera"]] + (1 if match["sen"] == "元" else int(match["sen"]))
+        )
+        return _Token("shift", extra={"fiscal_start": numbered, "since": 1})
+    shift_only = match["shift3"] or match["shift4"]
+    if shift_only:
+        # 来年度 4月15日, 新年度の4月8日: the fiscal year the date is read in (新年度 is the one
+        # starting next April, as 新年度 alone is its 1 April)
+        return _Token("shift", extra={"fiscal_year": _FISCAL_SHIFTS[shift_only]})
     within = match["within"] is not None  # 今年度中: a deadline at the end of the fiscal year
     starts = not within and (match["w"] is None or _MONTH_PART_DAYS[match["w"]] == 1)
     day = (4, 1) if starts else (3, -1)
@@ -920,6 +961,15 @@ def _fiscal(match: re.Match[str], _: str) -> _Token:
     if match["every"]:
         token.recurring, token.freq = True, "YEARLY"
     return token
+
+
+def _fiscal_half(match: re.Match[str], _: str) -> _Token:
+    """上期末 30 September, 下期末 31 March, 上期初め 1 April, 下期初め 1 October: the next one."""
+    first = match["half"] == "上"
+    ends = _MONTH_PART_DAYS[match["w"]] == -1
+    if ends:
+        return _Token("date", month=9 if first else 3, day=-1)
+    return _Token("date", month=4 if first else 10, day=1)
 
 
 _MONTH_SHIFTS = {"今月": 0, "当月": 0, "来月": 1, "翌月": 1, "再来月": 2, "this": 0, "next": 1}
@@ -1123,7 +1173,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         rf"年明け(?:早々|すぐ)?\s*の?(?=\s*(?:\d{{1,2}}\s*[月/日]|第|[{_JA_WD}]曜))"
         r"|(?:来る|来たる|きたる)(?=\s*\d{1,2}\s*[月/日])"
         # 毎月10日締め, 12/10〆: a deadline mark on the date, not the title's first word
-        r"|(?:(?<=[日\d)）末旬])\s*|(?<=[時分半]))(?:締め?切?り?|〆切?|しめきり)(?=\s|$|[、,。:：])"
+        r"|(?:(?<=[日\d)）末旬])\s*|(?<=[時分半午曜]))(?:締め?切?り?|〆切?|しめきり)(?=\s|$|[、,。:：])"
         # 隔週金曜(次回12/18), (12/18〜): words that only say the date starts a series
         r"|次回\s*(?:は|の)?(?=\s*\d{1,2}\s*[月/])|(?<=[日\d])\s*(?:から|~|以降)(?=\s*\))",
         _note,
@@ -1138,9 +1188,18 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(
         r"(?P<every>毎)?(?:(?P<shift>今|本|来|翌)|(?P<era>令和|平成)\s*(?P<en>\d{1,2}|元)\s*"
         r"|(?<!\d)(?P<fy>\d{4})\s*)?年度\s*の?\s*(?P<w>末日|末|終わり|おわり|初め|はじめ|始め|頭)"
-        r"|(?P<shift2>今|本|来|翌)?年度\s*(?P<within>中|内)(?!\s*[旬止])|新年度"
-        r"|(?P<shift3>今|本|再来|来|翌)年度",
+        # 令和9年度から, 2027年度より: the fiscal year a repetition starts in
+        r"|(?:(?P<sera>令和|平成)\s*(?P<sen>\d{1,2}|元)\s*|(?<!\d)(?P<sfy>\d{4})\s*)年度"
+        r"(?=\s*(?:から|より|以降))"
+        r"|(?P<shift2>今|本|来|翌)?年度\s*(?P<within>中|内)(?!\s*[旬止])"
+        r"|(?P<shift3>新)年度(?=\s*の?\s*\d{1,2}\s*[月/])|新年度"
+        r"|(?P<shift4>今|本|再来|来|翌)年度",
         _fiscal,
+    ),
+    # 上期末 / 下期末: the ends of the fiscal halves (April-September, October-March)
+    _rule(
+        r"(?P<half>上|下)半?期\s*の?\s*(?P<w>末日|末|終わり|おわり|初め|はじめ|始め|頭)",
+        _fiscal_half,
     ),
     _rule(
         r"\b(?:every\s+day|daily)\s+(?:except|but\s+not|excluding)\s+(?:on\s+)?(?:the\s+)?"
@@ -1177,7 +1236,8 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _week_start,
     ),
     _rule(
-        r"(?P<word>今日|本日|きょう|明日|あした|あす|明後日|あさって)\s*中(?!\s*[旬止])",
+        r"(?P<word>今日|本日|きょう|明日|あした|あす|明後日|あさって|今夜|今晩|今宵)\s*中"
+        r"(?!\s*[旬止])",
         _day_end,
     ),
     _rule(r"(?P<mod>今週|来週|翌週|再来週)\s*中(?!\s*[旬止])", _week_day_end),
@@ -1224,9 +1284,20 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     # recurrence markers
     # 月1回, 月に1回, 2週に1回, 毎月2回, 週1: a count per period names the period's repetition
     _rule(
-        r"(?:毎|(?P<n>\d+)\s*|(?<![\d今来再先毎翌当]))(?P<unit>週間?|か月|ヶ月|カ月|ヵ月|月|年)"
-        r"\s*に?\s*(?:(?P<times>\d+)\s*回(?!目)|(?<=週)(?P<short>[1-7])(?![\d日時分回:./]))",
+        r"(?:毎|(?P<n>\d+)\s*|(?P<half>半)(?=年)|(?<![\d今来再先毎翌当半]))"
+        r"(?P<unit>週間?|か月|ヶ月|カ月|ヵ月|月|年|四半期|半期)"
+        r"\s*に?\s*(?:(?P<times>\d+)\s*[回度](?!目)|(?<=週)(?P<short>[1-7])(?![\d日時分回:./]))",
         _times_per,
+    ),
+    # 四半期ごと, 毎四半期, 半年ごと, 半期毎: every three or six months
+    _rule(
+        r"(?:毎|各)(?P<unit>四半期|半期|半年)|(?P<unit2>四半期|半期|半年)\s*(?:ごとに|ごと|毎)",
+        lambda match, text: _Token(
+            "every",
+            freq="MONTHLY",
+            interval=3 if (match["unit"] or match["unit2"]) == "四半期" else 6,
+            recurring=True,
+        ),
     ),
     _rule(
         r"(?P<word>平日(?:の)?(?:毎朝|毎日|毎晩|毎夕)?|毎平日|毎日|日々|各日|毎朝|各朝|毎晩|毎夜"
@@ -1241,7 +1312,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"|(?:every|each)\s+(?:other\s+|2nd\s+|second\s+)?(?:weekday|workday|business\s+day)"
         r"|(?:every|each)(?:\s+(?P<other>other))?(?:\s+(?P<n>\d+))?"
         r"(?:\s+(?P<unit>days?|morning|afternoon|evening|night|weeks?|fortnights?|months?"
-        r"|years?))?)\b",
+        r"|quarters?|years?))?)\b",
         _en_every,
     ),
     # dates
@@ -1327,7 +1398,8 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     _rule(
         r"(?P<shift>今月|当月|来月|翌月|再来月)\s*の?\s*"
-        r"(?P<w>末日|末|終わり|おわり|初め|はじめ|始め|初旬|上旬|中旬|下旬|頭|中(?!\s*[旬止]))"
+        r"(?P<w>末日|最終日(?!\s*曜)|末|終わり|おわり|初め|はじめ|始め|初旬|上旬|中旬|下旬|頭"
+        r"|中(?!\s*[旬止]))"
         r"|(?<![\d今来翌再当毎])月(?P<w2>初め|初|頭|始め|はじめ)(?!\s*[旬])"
         r"|(?<=毎月)の?(?P<w3>初め|初|頭|始め|はじめ)(?!\s*[旬])",
         lambda match, text: (
@@ -1417,7 +1489,8 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _dom,
     ),
     _rule(
-        r"月末|末日|(?<=毎月)の?末|\b(?:the\s+)?last\s+day(?:\s+of\s+(?:the\s+)?month)?"
+        r"月末|末日|(?<=毎月)の?末|(?<=毎月)\s*の?\s*最終日(?!\s*曜)"
+        r"|\b(?:the\s+)?last\s+day(?:\s+of\s+(?:the\s+)?month)?"
         # at the end of every month, each month-end, every month end
         r"|\b(?:at\s+)?(?:the\s+)?end\s+of(?=\s+(?:every|each)\s+month\b)"
         r"|(?:(?<=every\smonth)|(?<=each\smonth))[-\s]end\b",
@@ -1478,7 +1551,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(
         r"(?<![\d.])(?P<m>\d{1,2})\s*月\s*(?:から|以降|より)"
         rf"|\b(?:from|starting(?:\s+in)?|beginning(?:\s+in)?)\s+(?P<mon>{_MONTH_WORD})\b\.?"
-        r"(?!\s*\d)",
+        r"(?!\s*\d{1,2}(?:st|nd|rd|th)?\b(?!\s*(?::|[ap]\.?m\b|o'?clock)))",
         _since_month,
     ),
     _rule(r"(?<!\d)(?P<m>\d{1,3})\s*月(?!曜)", _invalid_month),
@@ -1836,6 +1909,18 @@ def _series_from(tokens: list[_Token], rrule: str, now: datetime, zone: ZoneInfo
         if years == 0 and since.month < today.month:
             year += 1  # 1月から said in December: next January
         return max(today, date(year, since.month, 1))
+    shift = _first(tokens, "shift")
+    if shift is not None and "since" in shift.extra:
+        # 来年度から, 令和9年度より, 来月から, starting next month, 来年から
+        if "fiscal_start" in shift.extra:
+            first = date(shift.extra["fiscal_start"], 4, 1)
+        elif "fiscal_year" in shift.extra:
+            first = date(_fiscal_year(today, shift.extra["fiscal_year"], 4), 4, 1)
+        elif "month" in shift.extra:
+            first = today.replace(day=1) + relativedelta(months=_months(shift))
+        else:
+            first = date(today.year + _years(shift), 1, 1)
+        return max(today, first)
     date_token = _first(tokens, "date")
     if (
         date_token is None
@@ -1860,6 +1945,9 @@ def _series_from(tokens: list[_Token], rrule: str, now: datetime, zone: ZoneInfo
 
 
 _UNTIL = re.compile(r"\s*(?:まで|迄|until\b|till\b|through\b|thru\b)")
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till|through|thru)\s+$")
+_SINCE_AFTER = re.compile(r"\s*(?:から|より|以降)")
+_SINCE_BEFORE = re.compile(r"\b(?:from|starting(?:\s+from)?|beginning)\s+$")
 
 
 def _nth_codes(nth: _Token) -> str:
@@ -1979,11 +2067,20 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     zone = as_zone(tz)
     local_now = now.astimezone(zone) if now.tzinfo else now.replace(tzinfo=zone)
     normal = _normalise(text)
-    tokens = _without_place(_scan(normal.value), normal.value)
+    tokens = _merged_day_lists(_scan(normal.value), normal.value)
+    tokens = _without_place(tokens, normal.value)
+    for token in tokens:
+        if token.kind == "date" and _UNTIL_BEFORE.search(normal.value, 0, token.start):
+            token.extra["until"] = 2  # every Friday until Dec 25: the series' end
     tokens = _without_title_words(_without_title_dates(tokens, normal.value), normal.value)
     for token in tokens:
         if token.kind == "date" and _UNTIL.match(normal.value, token.end):
             token.extra["until"] = 1  # 毎週金曜 12月25日まで: the series' end, not its start
+        if token.kind == "shift" and (
+            _SINCE_AFTER.match(normal.value, token.end)
+            or _SINCE_BEFORE.search(normal.value, 0, token.start)
+        ):
+            token.extra["since"] = 1  # 来年度から, starting next month: where a series starts
     clock, range_ends = _pick_clock(tokens, normal.value)
     in_time = [t for t in tokens if t.kind != "error" and "in_title" not in t.extra]
     title = _title(text, _spans(in_time, normal))
@@ -1996,6 +2093,8 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     error = next((token.error for token in tokens if token.error), None)
     if error:
         return ParsedWhen(None, None, title, error)
+    if _listed_clock_times(tokens, normal.value):
+        return ParsedWhen(None, None, title, "two_times")
     kept = [token for token in tokens if token not in range_ends]
     if not any(token.kind in (*_DATE_KINDS, "every", "offset") for token in kept) and (
         _BARE_MONTH.search(normal.value)
@@ -2009,6 +2108,7 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
         local_start = start.astimezone(zone)
         if rrule is not None:
             rrule = _shift_weekdays(rrule, (local_start.date() - start.date()).days)
+            rrule = _until_in(rrule, read_in, zone)
         start = local_start
     duration = _range_length(clock, range_ends[0]) if clock and range_ends else None
     logger.debug("parsed %r -> %s %s %s %s", text, start, rrule, duration, error)
@@ -2037,6 +2137,24 @@ _BARE_MONTH = re.compile(
     r"(?<![\d.])(?:1[0-2]|0?[1-9])\s*月(?!\s*(?:\d|の|分|度|号|期|曜))"
     rf"|\b(?:in|by|during|until|till)\s+(?:{_MONTH_WORD})\b"
 )
+
+
+_TIME_LIST_GAP = re.compile(r"\s*(?:と|・|、|,|&|and)\s*")
+
+
+def _listed_clock_times(tokens: list[_Token], text: str) -> bool:
+    """毎日 9時と17時, daily at 9am and 5pm: two times of day for one reminder. A reminder has one
+    time, so this is refused (register two reminders) rather than the second time dropped;
+    ``between 3pm and 5pm`` and ``15時から17時`` are ranges."""
+    times = [token for token in tokens if token.kind == "time" and "in_title" not in token.extra]
+    for first, second in itertools.pairwise(times):
+        gap = text[first.end : second.start]
+        if first.range_head or not _TIME_LIST_GAP.fullmatch(gap):
+            continue
+        if gap.strip() == "and" and re.search(r"\bbetween\s+$", text[: first.start]):
+            continue
+        return True
+    return False
 
 
 def _spans(tokens: list[_Token], normal: _Text) -> list[tuple[int, int]]:
@@ -2162,13 +2280,15 @@ _DATE_KINDS = ("date", "dom", "nth", "weekday", "reldate")
 _WORD = r"[\u3400-\u9fff\u30a0-\u30ff]"
 # 年度末評価, 月末締め, 土日の当番表, tomorrow's agenda: a date word that names something rather
 # than a time
+# than a time; also joined by まで / からの (年度末までの予定, 月末までに出す書類)
 _TITLE_WORD_NEXT = re.compile(
-    rf"{_WORD}|[a-z]|['’]s\s+[a-z]|の\s*(?!(?:朝|夜|昼|夕|晩|午前|午後|深夜|早朝|明け方|お昼|正午))"
-    rf"(?:{_WORD}|[a-z])"
+    r"(?:まで(?:の|に)?|からの|以降の)?"
+    rf"(?:{_WORD}|[a-z]|['’]s\s+[a-z]|の\s*(?!(?:朝|夜|昼|夕|晩|午前|午後|深夜|早朝|明け方|お昼|正午))"
+    rf"(?:{_WORD}|[a-z]))"
 )
 
 
-_JOINERS = re.compile(r"[\sのに、,]*")
+_JOINERS = re.compile(r"(?:まで|から)?[\sのに、,]*")
 _DEADLINE_OF = re.compile(rf"\s*(?:〆切?|締め?切?り?|しめきり)\s*の?\s*{_WORD}")
 _EN_NOUN_AFTER_DATE = re.compile(
     r"\s+(?!(?:at|on|in|by|from|to|and|or|next|this|week|morning|afternoon|evening|night"
@@ -2176,17 +2296,24 @@ _EN_NOUN_AFTER_DATE = re.compile(
     rf"|of\s+(?:the\s+|this\s+|next\s+|every\s+|each\s+)?(?:month|{_MONTH_WORD}))\b)[a-z]"
 )
 _NOUN_NEXT = re.compile(r"\s+(?!(?:at|on|in|by|from|to|and|or)\b)[a-z]")
+_HYPHEN_NEXT = re.compile(r"-[a-z]")
+# 3時のおやつ, 9時からの会議, 15時開始の回: a clock time leading into a Japanese word
+_JA_CLOCK_TITLE = re.compile(rf"(?:からの|までの|の)(?!間)\s*(?:{_WORD}|[\u3041-\u3096])|{_WORD}")
 
 
 def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
     """A second date glued to a word (年度末評価, 土日の当番表) belongs to the title."""
     seen = seen_date = False
+    clock: _Token | None = None
     kept: list[_Token] = []
     starts = {token.start for token in tokens}
     # 毎週 / 隔週 without a day of their own lead into the day that follows them
     open_repeats = {token.end for token in tokens if token.kind == "every" and not token.weekdays}
     dates = sum(token.kind in _DATE_KINDS for token in tokens)
     for token in tokens:
+        if token.kind == "date" and token.extra.get("until") == 2:
+            kept.append(token)  # every Friday until Dec 25 status email: the series' end
+            continue
         if token.kind in _DATE_KINDS:
             # 月曜日午後4時: what follows is more of the time, not a word of the title
             leads_on = _JOINERS.match(text, token.end)
@@ -2195,6 +2322,10 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
             # year-end party, month-end report: a hyphenated date word describing a noun, where
             # another date says when
             compound = "-" in text[token.start : token.end] and _NOUN_NEXT.match(text, token.end)
+            # the 2nd-year handouts, 3rd-grade forms: an ordinal glued to a noun by a hyphen
+            compound = compound or (
+                text[token.start : token.end].isascii() and _HYPHEN_NEXT.match(text, token.end)
+            )
             # 3月末〆の報告書 明日10時: a deadline naming a document, where another date says when
             compound = compound or _DEADLINE_OF.match(text, token.end)
             if compound and dates > 1:
@@ -2210,10 +2341,56 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
             if describes and (seen_date or (seen and token.kind == "dom")):
                 continue
             seen = seen_date = True
+        elif token.kind in ("shift", "since") and seen:
+            # 明日 10時 来月の予定表, 4月からの新体制: a month or year naming something
+            leads_on = _JOINERS.match(text, token.end)
+            joined = leads_on is not None and leads_on.end() in starts
+            if not joined and _TITLE_WORD_NEXT.match(text, token.end):
+                continue
+        elif token.kind == "time" and clock is not None and _clock_in_title(clock, token, text):
+            continue  # 明日 13時 3時のおやつ当番: a second clock time naming something
         elif token.kind in ("every", "offset", "time"):
             seen = True  # 23時 明日の準備: a complete clock time came first
+            clock = clock or (token if token.kind == "time" else None)
         kept.append(token)
     return kept
+
+
+def _clock_in_title(clock: _Token, token: _Token, text: str) -> bool:
+    """Whether a second clock time, not the end of a range from the first, leads into a word of
+    the title (13時 3時のおやつ当番, 10時 9時からの会議の資料)."""
+    gap = text[clock.end : token.start]
+    if clock.range_head or _RANGE_GAP.match(gap):
+        return False
+    end = token.start + len(text[token.start : token.end].rstrip())
+    return bool(_JA_CLOCK_TITLE.match(text, end))
+
+
+_DAY_LIST_GAP = re.compile(r"\s*(?:と|・|、|,|&|and)\s*")
+
+
+def _merged_day_lists(tokens: list[_Token], text: str) -> list[_Token]:
+    """毎月15日と月末, 毎月末日と15日: days of the month listed with the month's end are one
+    list (``BYMONTHDAY=15,-1``); the last day comes after the numbered ones."""
+    merged: list[_Token] = []
+    for token in tokens:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and token.kind == previous.kind == "dom"
+            and previous.calendar_delta is None
+            and token.calendar_delta is None
+            and -1 in (*_days_of(previous), *_days_of(token))
+            and _DAY_LIST_GAP.fullmatch(text, previous.end, token.start)
+        ):
+            days = set(_days_of(previous)) | set(_days_of(token))
+            listed = tuple(sorted(days, key=lambda day: (day == -1, day)))
+            previous.monthdays, previous.day = listed, listed[0]
+            previous.recurring = previous.recurring or token.recurring
+            previous.end = token.end
+            continue
+        merged.append(token)
+    return merged
 
 
 def _without_place(tokens: list[_Token], text: str) -> list[_Token]:
@@ -2230,6 +2407,17 @@ def _without_place(tokens: list[_Token], text: str) -> list[_Token]:
         if any(token.end <= at and token.kind != "note" for token in tokens):
             return [token for token in tokens if token.start < at]
     return tokens
+
+
+def _until_in(rrule: str, read_in: ZoneInfo, zone: ZoneInfo) -> str:
+    """A local UNTIL read in ``read_in`` (every Friday 3pm PST until Dec 25) as the same instant
+    on the chat's wall clock, the zone the stored rule is expanded in."""
+
+    def move(match: re.Match[str]) -> str:
+        local = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=read_in)
+        return f"UNTIL={local.astimezone(zone):%Y%m%dT%H%M%S}"
+
+    return re.sub(r"UNTIL=(\d{8}T\d{6})(?![\dZ])", move, rrule)
 
 
 def _shift_weekdays(rrule: str, days: int) -> str:
@@ -2374,6 +2562,51 @@ def _ja_frequency_in_title(
     return bool(re.match(_WORD, text[position : position + 1]))
 
 
+# 12月18日から 隔週金曜: a date that starts a series does not make what follows a title phrase
+_STARTS_SERIES = re.compile(r"\s*(?:から|より|以降|~)")
+_REPEAT_DAY_KINDS = ("weekday", "nth", "dom")
+
+
+def _ja_repeat_phrase_in_title(
+    token: _Token, tokens: list[_Token], text: str
+) -> list[_Token] | None:
+    """明日 10時 毎週水曜の学習支援の件, 金曜 10時 毎月第2火曜の情報交換会の準備,
+    明日9時 毎月1日発行の広報: once a day was given, a Japanese frequency word with its own
+    day (weekday, n-th weekday, day of the month) joined to a word by の, or glued to it, names
+    something in the title. The frequency token and its day tokens are returned; None when it
+    is a rule (毎週水曜 15時, 毎週水曜の16時 学習支援: a time after the day keeps it the rule's,
+    and so does a start day: 12月18日から 隔週金曜の定例)."""
+    if text[token.start : token.end].isascii():
+        return None
+    dated_before = any(
+        other.end <= token.start
+        and other.kind in (*_DATE_KINDS, "offset")
+        and not _STARTS_SERIES.match(text, other.end)
+        for other in tokens
+    )
+    if not dated_before:
+        return None
+    phrase = [token]
+    position = token.end
+    for other in tokens:
+        if other.start < position or other is token:
+            continue
+        gap = text[position : other.start]
+        if other.kind in _REPEAT_DAY_KINDS and re.fullmatch(r"\s*の?\s*", gap):
+            phrase.append(other)
+            position = other.end
+            continue
+        break
+    if len(phrase) == 1:
+        return None
+    after = text[position:]
+    starts = {other.start for other in tokens}
+    joined = re.match(rf"の?{_WORD}", after)
+    if joined is None or position + joined.end() - 1 in starts:
+        return None
+    return phrase
+
+
 def _without_title_words(tokens: list[_Token], text: str) -> list[_Token]:
     """Part-of-day and frequency words that belong to a title phrase go back to the title.
 
@@ -2389,9 +2622,18 @@ def _without_title_words(tokens: list[_Token], text: str) -> list[_Token]:
             covered[token.start : token.end] = [True] * (token.end - token.start)
     kept: list[_Token] = []
     starts = {token.start for token in tokens}
+    in_title: list[_Token] = []
     for token in tokens:
+        if token.kind == "every" and token not in in_title:
+            in_title.extend(_ja_repeat_phrase_in_title(token, tokens, text) or [])
+    for token in tokens:
+        if token in in_title:
+            continue
         if token.kind == "every" and _ja_frequency_in_title(token, tokens, starts, text):
             continue
+        glued = re.match(r"(?:every|each)-[a-z]", text[token.start : token.end + 2])
+        if token.kind == "every" and glued:
+            continue  # call about every-other-Friday sessions: one hyphenated word of the title
         soft = token.kind == "part" or "adjective" in token.extra
         if not soft or "prefixed" in token.extra:
             kept.append(token)
@@ -2462,7 +2704,13 @@ def _schedule(
     if clock is None and not dated:
         return None, None, "no_time"
     clock = clock or _Clock(DEFAULT_HOUR, 0, False)
-    recurrence = _recurrence(tokens)
+    # 毎週木曜 16時 3月25日まで, every Friday until Dec 25: the last day of a series
+    ends = [token for token in tokens if token.kind == "date" and "until" in token.extra]
+    recurrence = _recurrence([token for token in tokens if token not in ends])
+    if recurrence is not None:
+        tokens = [token for token in tokens if token not in ends]
+    else:
+        ends, recurrence = [], _recurrence(tokens)
     if recurrence is not None:
         rrule, _interval = recurrence
         after = now
@@ -2471,7 +2719,18 @@ def _schedule(
             # 12月18日から隔週金曜: the first occurrence on or after that day sets the phase
             day_start = localize(datetime.combine(first_day, time()), zone)
             after = max(now, day_start - timedelta(microseconds=1))
-        return _first_occurrence(rrule, tokens, clock, after, zone), rrule, None
+        start = _first_occurrence(rrule, tokens, clock, after, zone)
+        if ends and start is not None:
+            try:
+                last = _resolve_date(ends[:1], _Clock(23, 59, False), now, zone)
+            except _Past:
+                return None, None, "past"
+            if last is not None:
+                if start > last:
+                    return None, None, "past"  # the series ends before its first occurrence
+                # UNTIL in local wall-clock time at the end of that day, as the store keeps it
+                rrule += f";UNTIL={last.date():%Y%m%d}T235959"
+        return start, rrule, None
     try:
         start = _resolve_date(tokens, clock, now, zone)
     except _Past:

@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from scheduler.ics import MAX_BYTES, MAX_EVENTS, IcsError, build_calendar, parse_calendar
 from scheduler.recurrence import next_occurrence
+from scheduler.timeparse import parse
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -189,6 +190,21 @@ def test_google_style_utc_until_becomes_a_rule_the_bot_expands() -> None:
     last = datetime(2026, 3, 2, 9, tzinfo=TOKYO)
     assert next_occurrence(weekly.start, weekly.rrule, after, weekly.tz) is None
     assert next_occurrence(all_day.start, all_day.rrule, after, all_day.tz) == last
+
+
+def test_a_parsed_series_end_day_exports_in_utc_and_comes_back_local() -> None:
+    """毎週木曜 16時 学習支援 3月25日まで: the parser's local UNTIL survives a round trip."""
+    parsed = parse(
+        "毎週木曜 16時 学習支援 3月25日まで", datetime(2026, 12, 7, 1, tzinfo=UTC), TOKYO
+    )
+    assert parsed.start is not None and parsed.rrule is not None
+    row = Row(11, "meeting", parsed.title, None, parsed.start, "Asia/Tokyo", parsed.rrule)
+    data = build_calendar([row], "renkei_bot", NOW)
+    assert b"RRULE:FREQ=WEEKLY;BYDAY=TH;UNTIL=20270325T145959Z\r\n" in data
+    (event_back,) = parse_calendar(data, "Asia/Tokyo", NOW).events
+    assert event_back.rrule == "FREQ=WEEKLY;BYDAY=TH;UNTIL=20270325T235959"
+    last = datetime(2027, 3, 25, 16, tzinfo=TOKYO)
+    assert next_occurrence(event_back.start, event_back.rrule, last, event_back.tz) is None
 
 
 BAD_FILES: list[tuple[str, bytes, str]] = [

@@ -385,3 +385,49 @@ def test_the_last_business_day_is_the_months_last_monday_to_friday() -> None:
 )
 def test_describe_business_days(start: str, rrule: str, lang: str, expected: str) -> None:
     assert describe(_at(start), rrule, lang, "Asia/Tokyo") == expected
+
+
+# A series with an end day (毎週木曜 16時 3月25日まで): UNTIL is kept as local wall-clock time at
+# the end of that day; the wording says the day, and the series stops after it.
+UNTIL_THURSDAYS = "FREQ=WEEKLY;BYDAY=TH;UNTIL=20270325T235959"
+
+
+@pytest.mark.parametrize(
+    ("rrule", "lang", "expected"),
+    [
+        (UNTIL_THURSDAYS, "ja", "毎週木曜日（3月25日まで） 16:00（次回: 12月10日(木)）"),
+        (UNTIL_THURSDAYS, "en", "every Thursday until 25 Mar at 16:00 (next: Thu 10 Dec)"),
+        # a UTC UNTIL (as calendar files write it) is the same day in the chat's zone
+        ("FREQ=WEEKLY;BYDAY=TH;UNTIL=20270325T145959Z", "ja",
+         "毎週木曜日（3月25日まで） 16:00（次回: 12月10日(木)）"),
+    ],
+)  # fmt: skip
+def test_describe_a_series_with_an_end_day(rrule: str, lang: str, expected: str) -> None:
+    assert describe(_at("2026-12-10T16:00:00+09:00"), rrule, lang, "Asia/Tokyo") == expected
+
+
+def test_a_series_with_an_end_day_stops_after_it() -> None:
+    start = _at("2026-12-10T16:00:00+09:00")
+    end = _at("2028-01-01T00:00:00+09:00")
+    found = occurrences_between(start, UNTIL_THURSDAYS, "Asia/Tokyo", start, end)
+    assert (len(found), found[-1].isoformat()) == (16, "2027-03-25T16:00:00+09:00")
+    assert next_occurrence(start, UNTIL_THURSDAYS, found[-1], "Asia/Tokyo") is None
+
+
+@pytest.mark.parametrize(
+    ("rrule", "lang", "expected"),
+    [
+        ("FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15", "ja",
+         "3か月ごとの15日 10:00（次回: 12月15日(火)）"),
+        ("FREQ=MONTHLY;INTERVAL=6;BYMONTHDAY=15", "en",
+         "every 6 months on the 15th at 10:00 (next: Tue 15 Dec)"),
+        ("FREQ=MONTHLY;INTERVAL=3;BYDAY=3TU", "ja",
+         "3か月ごとの第3火曜日 10:00（次回: 12月15日(火)）"),
+        ("FREQ=MONTHLY;BYMONTHDAY=15,-1", "ja", "毎月15・末日 10:00（次回: 12月15日(火)）"),
+        ("FREQ=MONTHLY;BYMONTHDAY=15,-1", "en",
+         "every month on the 15th and last day at 10:00 (next: Tue 15 Dec)"),
+    ],
+)  # fmt: skip
+def test_describe_every_few_months(rrule: str, lang: str, expected: str) -> None:
+    """四半期ごと / 半年に1回: the wording says how many months, not 毎月."""
+    assert describe(_at("2026-12-15T10:00:00+09:00"), rrule, lang, "Asia/Tokyo") == expected

@@ -110,6 +110,22 @@ async def test_recurring_reminder_plans_the_next_occurrence_once_one_passes(make
     assert await send_all_due(maker, start + timedelta(seconds=2)) == []
 
 
+async def test_a_series_with_an_end_day_finishes_after_its_last_occurrence(maker: Maker) -> None:
+    """毎週火曜 9時 12月9日まで: UNTIL (local, end of that day) ends the series for good."""
+    start = datetime(2025, 12, 2, 0, 0, tzinfo=UTC)  # Tue 09:00 JST
+    rrule = "FREQ=WEEKLY;BYDAY=TU;UNTIL=20251209T235959"
+    reminder = await make(maker, service.REMIND, start, rrule=rrule)
+    assert await send_all_due(maker, start + timedelta(seconds=1)) == ["due"]
+    last = start + timedelta(days=7)
+    assert await send_all_due(maker, last + timedelta(seconds=1)) == ["due"]
+    assert await send_all_due(maker, last + timedelta(days=7, seconds=1)) == []
+    async with maker() as session:
+        stored = await session.get(Reminder, reminder.id)
+        assert stored is not None
+        assert stored.status == service.FINISHED
+    assert [r.due_at for r in await rows(maker, reminder.id)] == [start, last]
+
+
 async def test_milestone_notices_then_overdue_each_morning(maker: Maker) -> None:
     due = datetime(2025, 12, 10, 8, 0, tzinfo=UTC)  # 17:00 JST
     reminder = await make(maker, service.MILESTONE, due)

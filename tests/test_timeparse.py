@@ -1065,7 +1065,8 @@ FIELD_PROBE = [
      "FREQ=WEEKLY;BYDAY=WE", "学習支援"),
     # a start day just gone: the series is already running; a date before まで is no start
     ("12月1日から毎週月曜 10時", MONDAY, "2026-12-14T10:00", "FREQ=WEEKLY;BYDAY=MO", ""),
-    ("毎週金曜 15時 12月25日まで", MONDAY, "2026-12-11T15:00", "FREQ=WEEKLY;BYDAY=FR", ""),
+    ("毎週金曜 15時 12月25日まで", MONDAY, "2026-12-11T15:00",
+     "FREQ=WEEKLY;BYDAY=FR;UNTIL=20261225T235959", ""),
     # E. lists of n-th weekdays, counts per period, fortnights, weekends left out, business days
     ("毎月第2火曜と第4火曜 14時 読み聞かせ", MONDAY, "2026-12-08T14:00",
      "FREQ=MONTHLY;BYDAY=2TU,4TU", "読み聞かせ"),
@@ -1154,6 +1155,150 @@ def test_field_probe_phrasings(
         rrule,
         title,
     )
+
+
+LATE_MARCH = datetime.fromisoformat("2027-03-29T16:00:00+09:00")
+FRIDAY_EVENING = datetime.fromisoformat("2026-12-11T19:30:00+09:00")
+
+# A second tester's phrasings (NOW: Monday 2026-12-07 10:00 unless said).
+SECOND_PROBE = [
+    # 1. after a day, a repeat with its own day leading into a word is a title phrase; a time
+    # after the day (or nothing before the repeat) keeps it the rule
+    ("明日 10時 毎週水曜の学習支援の件", MONDAY, "2026-12-08T10:00", None,
+     "毎週水曜の学習支援の件"),
+    ("明日 9時 毎週月曜の朝会資料", MONDAY, "2026-12-08T09:00", None, "毎週月曜の朝会資料"),
+    ("明日10時 隔週金曜の企業定例の資料", MONDAY, "2026-12-08T10:00", None,
+     "隔週金曜の企業定例の資料"),
+    ("金曜 10時 毎月第2火曜の情報交換会の準備", MONDAY, "2026-12-11T10:00", None,
+     "毎月第2火曜の情報交換会の準備"),
+    ("金曜 14時 隔週木曜の定例について相談", MONDAY, "2026-12-11T14:00", None,
+     "隔週木曜の定例について相談"),
+    ("明日9時 毎月1日発行の広報の校正", MONDAY, "2026-12-08T09:00", None,
+     "毎月1日発行の広報の校正"),
+    ("Thu 4pm call about every-other-Friday sessions", MONDAY, "2026-12-10T16:00", None,
+     "call about every-other-Friday sessions"),
+    ("明日 11時 年度末までの予定を確認", MONDAY, "2026-12-08T11:00", None,
+     "年度末までの予定を確認"),
+    ("明日 10時 年度末までに出す書類", MONDAY, "2026-12-08T10:00", None, "年度末までに出す書類"),
+    ("毎週水曜の16時 学習支援", MONDAY, "2026-12-09T16:00", "FREQ=WEEKLY;BYDAY=WE", "学習支援"),
+    ("毎月第2火曜日 15時 情報交換会", MONDAY, "2026-12-08T15:00", "FREQ=MONTHLY;BYDAY=2TU",
+     "情報交換会"),
+    ("12月18日から隔週金曜の定例", MONDAY, "2026-12-18T09:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+     "定例"),
+    # 2. the last day of every month; 最終日曜 stays the last Sunday
+    ("毎月最終日 17時 月次集計", MONDAY, "2026-12-31T17:00", "FREQ=MONTHLY;BYMONTHDAY=-1",
+     "月次集計"),
+    ("毎月最終日 月次締め", MONDAY, "2026-12-31T09:00", "FREQ=MONTHLY;BYMONTHDAY=-1", "月次締め"),
+    ("毎月の最終日 18時 請求書", MONDAY, "2026-12-31T18:00", "FREQ=MONTHLY;BYMONTHDAY=-1",
+     "請求書"),
+    ("今月の最終日 17時 締め", MONDAY, "2026-12-31T17:00", None, "締め"),
+    ("毎月最終日曜 10時", MONDAY, "2026-12-27T10:00", "FREQ=MONTHLY;BYDAY=-1SU", ""),
+    # 3. 新年度 before a date: the date in the fiscal year starting next April
+    ("新年度 4月5日 入学式準備", MONDAY, "2027-04-05T09:00", None, "入学式準備"),
+    ("新年度の4月8日 始業式", MONDAY, "2027-04-08T09:00", None, "始業式"),
+    ("新年度 4月5日 入学式準備", LATE_MARCH, "2027-04-05T09:00", None, "入学式準備"),
+    ("新年度 入学式", MONDAY, "2027-04-01T09:00", None, "入学式"),
+    # 4. where a series starts: a fiscal year, next month, a month named in English
+    ("来年度から 毎月第1金曜 15時 運営委員会", MONDAY, "2027-04-02T15:00",
+     "FREQ=MONTHLY;BYDAY=1FR", "運営委員会"),
+    ("令和9年度から 毎月第1金曜 15時", MONDAY, "2027-04-02T15:00", "FREQ=MONTHLY;BYDAY=1FR", ""),
+    ("来年度から毎週水曜 16時 学習支援", MONDAY, "2027-04-07T16:00", "FREQ=WEEKLY;BYDAY=WE",
+     "学習支援"),
+    ("来年度より 隔週火曜 10時 定例", MONDAY, "2027-04-06T10:00",
+     "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "定例"),
+    ("every Tuesday from January 10am seniors class", MONDAY, "2027-01-05T10:00",
+     "FREQ=WEEKLY;BYDAY=TU", "seniors class"),
+    ("every Wed 4pm starting next month tutoring", MONDAY, "2027-01-06T16:00",
+     "FREQ=WEEKLY;BYDAY=WE", "tutoring"),
+    ("来月から毎週水曜 16時 見守り", MONDAY, "2027-01-06T16:00", "FREQ=WEEKLY;BYDAY=WE", "見守り"),
+    ("来月から 10時 会議", MONDAY, "2027-01-01T10:00", None, "会議"),
+    # 5. days of the month listed with its end
+    ("毎月15日と月末 9時 出納確認", MONDAY, "2026-12-15T09:00", "FREQ=MONTHLY;BYMONTHDAY=15,-1",
+     "出納確認"),
+    ("毎月10日と月末 17時 集計", MONDAY, "2026-12-10T17:00", "FREQ=MONTHLY;BYMONTHDAY=10,-1",
+     "集計"),
+    ("毎月末日と15日 9時", MONDAY, "2026-12-15T09:00", "FREQ=MONTHLY;BYMONTHDAY=15,-1", ""),
+    # 6. every two weeks, three and six months
+    ("2週間に1度 水曜 10時 ケア会議", MONDAY, "2026-12-09T10:00",
+     "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", "ケア会議"),
+    ("2週間に一度 金曜 16時 振り返り", MONDAY, "2026-12-11T16:00",
+     "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", "振り返り"),
+    ("3か月に1度 15日 10時 四半期報告", MONDAY, "2026-12-15T10:00",
+     "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15", "四半期報告"),
+    ("四半期ごと 1日 10時 四半期報告", MONDAY, "2027-01-01T10:00",
+     "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1", "四半期報告"),
+    ("半年に1回 1日 10時 協定の見直し", MONDAY, "2027-01-01T10:00",
+     "FREQ=MONTHLY;INTERVAL=6;BYMONTHDAY=1", "協定の見直し"),
+    ("every quarter on the 1st 10am quarterly report", MONDAY, "2027-01-01T10:00",
+     "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1", "quarterly report"),
+    ("半年後 協定の見直し", MONDAY, "2027-06-07T09:00", None, "協定の見直し"),
+    # 7. 今夜中 / 今晩中 are deadlines like 今日中
+    ("今夜中に 見積返信", MONDAY, "2026-12-07T23:59", None, "見積返信"),
+    ("今晩中に 議事録送付", FRIDAY_EVENING, "2026-12-11T23:59", None, "議事録送付"),
+    # 8. the ends of the fiscal halves
+    ("上期末 中間評価", MONDAY, "2027-09-30T09:00", None, "中間評価"),
+    ("下期末 予算執行状況の報告", MONDAY, "2027-03-31T09:00", None, "予算執行状況の報告"),
+    ("上期末 中間報告", LATE_MARCH, "2027-09-30T09:00", None, "中間報告"),
+    # 10. the end day of a series
+    ("毎週木曜 16時 学習支援 3月25日まで", MONDAY, "2026-12-10T16:00",
+     "FREQ=WEEKLY;BYDAY=TH;UNTIL=20270325T235959", "学習支援"),
+    ("every Friday at 5 pm until Dec 25 status email", MONDAY, "2026-12-11T17:00",
+     "FREQ=WEEKLY;BYDAY=FR;UNTIL=20261225T235959", "status email"),
+    ("毎日 9時 3月25日まで 検温", MONDAY, "2026-12-08T09:00",
+     "FREQ=DAILY;UNTIL=20270325T235959", "検温"),
+    ("明日から3月25日まで毎日 9時 検温", MONDAY, "2026-12-08T09:00",
+     "FREQ=DAILY;UNTIL=20270325T235959", "検温"),
+    # read in another zone: the end of that day there, on the chat's wall clock
+    ("every Friday 3pm PST until Dec 25 call", MONDAY, "2026-12-12T08:00",
+     "FREQ=WEEKLY;BYDAY=SA;UNTIL=20261226T165959", "call"),
+    # 11. words of the title
+    ("明日 10時 4月からの新体制について", MONDAY, "2026-12-08T10:00", None,
+     "4月からの新体制について"),
+    ("明日 13時 3時のおやつ当番の件", MONDAY, "2026-12-08T13:00", None, "3時のおやつ当番の件"),
+    ("明日 10時 来月の予定表を作成", MONDAY, "2026-12-08T10:00", None, "来月の予定表を作成"),
+    ("明日 10時 月末までの請求書を整理", MONDAY, "2026-12-08T10:00", None,
+     "月末までの請求書を整理"),
+    ("明日 10時 9時からの会議の資料", MONDAY, "2026-12-08T10:00", None, "9時からの会議の資料"),
+    ("明日 15時 17時の間 面談", MONDAY, "2026-12-08T15:00", None, "面談"),
+    ("12/15（火）正午締切 ボランティア申込", MONDAY, "2026-12-15T12:00", None, "ボランティア申込"),
+    ("来週水曜〆 ボランティア名簿", MONDAY, "2026-12-16T09:00", None, "ボランティア名簿"),
+    ("first thing tomorrow print the 2nd-year handouts", MONDAY, "2026-12-08T09:00", None,
+     "print the 2nd-year handouts"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "now", "start", "rrule", "title"), SECOND_PROBE)
+def test_second_probe_phrasings(
+    text: str, now: datetime, start: str, rrule: str | None, title: str
+) -> None:
+    result = parse(text, now, TOKYO)
+    assert result.error is None, (text, result.error)
+    assert result.start is not None
+    assert (result.start.isoformat(), result.rrule, result.title) == (
+        f"{start}:00+09:00",
+        rrule,
+        title,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # 9. two times of day for one reminder: refused, not the second one dropped
+        ("毎日 9時と17時 検温", "two_times"),
+        ("明日 9時・17時 検温", "two_times"),
+        ("daily 9am and 5pm meds", "two_times"),
+        # a series that ends before its first occurrence
+        ("毎週月曜 10時 12月7日まで", "past"),
+    ],
+)
+def test_second_probe_refusals(text: str, code: str) -> None:
+    assert parse(text, MONDAY, TOKYO).error == code
+
+
+def test_a_range_with_and_is_still_a_range() -> None:
+    result = parse("between 3pm and 5pm tomorrow meeting", MONDAY, TOKYO)
+    assert (result.error, result.duration) == (None, timedelta(hours=2))
 
 
 def test_a_range_typed_with_a_long_vowel_mark_has_its_length() -> None:
