@@ -2,22 +2,23 @@
 
     python bench/tune.py [--localgov DIR] [--cache-dir DIR] [--steps N]
 
-Reads dev queries only: the in-scope queries of bench/data/faq_queries.yaml with split dev and,
-when present, the LocalgovFAQ queries with index % 5 == 0. For every query the matcher's signals
-(faq.match.SIGNALS) over all entries of its store make the features: all signals for entries in
-the query's language, the dense ones plus an offset for the others. The weights maximise the mean
-log share of the right entries in a softmax over the store, each store's queries counting
-equally, less a small L2 penalty (without it the cross-language weights grow without bound on
-the separable shipped store). Since every shipped topic has ja/en twins, two copies of the shipped
-store with one twin per topic are problems too, for the cross-language weights. The problem is
-convex, so the result does not depend on where the search starts.
+Reads dev queries only: the in-scope queries with split dev of the three labelled sets
+(bench/data/faq_queries.yaml, faq_queries_fresh.yaml, faq_queries_third.yaml, each by another
+author) and, when present, the LocalgovFAQ queries with index % 5 == 0. For every query the
+matcher's signals (faq.match.SIGNALS) over all entries of its store make the features: all signals
+for entries in the query's language, the dense ones plus an offset for the others. The weights
+maximise the mean log share of the right entries in a softmax over the store, each store's queries
+counting equally, less a small L2 penalty (without it the cross-language weights grow without bound
+on the separable shipped store). Since every shipped topic has ja/en twins, two copies of the
+shipped store with one twin per topic are problems too, for the cross-language weights. The problem
+is convex, so the result does not depend on where the search starts.
 Prints the weights to put into faq/match.py and the fitted log loss per store.
 
 With --gate it fits the answer gate instead, on the matcher as it stands (so fit the ranking
-first): a logistic regression over faq.match.AnswerEvidence.features of every shipped dev query
-whose top topic has an entry in the query's language, the target being "the top topic is right"
-(false for out-of-scope queries); then the offset is moved to the threshold that maximises dev
-in-scope top-1 plus out-of-scope declined.
+first): a logistic regression over faq.match.AnswerEvidence.features of every dev query of the
+three sets whose top topic has an entry in the query's language, the target being "the top topic
+is right" (false for out-of-scope queries); then the offset is moved to the threshold that
+maximises dev in-scope top-1 plus out-of-scope declined.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.faq import QUERIES, SHIPPED_CACHE, STORE  # noqa: E402
+from bench.faq import QUERY_SETS, SHIPPED_CACHE, STORE  # noqa: E402
 from bench.localgov import CACHE, DATA, DEV_EVERY  # noqa: E402
 from faq.match import (  # noqa: E402
     CROSS_LANGUAGE_SIGNALS,
@@ -157,7 +158,9 @@ def main() -> None:
     parser.add_argument("--gate", action="store_true", help="fit the answer gate instead")
     arguments = parser.parse_args()
 
-    shipped: list[dict[str, Any]] = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    shipped: list[dict[str, Any]] = [
+        item for path in QUERY_SETS for item in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
     entries = load_store(STORE)
     if arguments.gate:
         fit_gate([item for item in shipped if item["split"] == "dev"], entries)

@@ -146,11 +146,12 @@ def test_twins_show_once_in_the_users_language(index: FaqIndex, lang: str, expec
         assert len(topics) == len(set(topics))
 
 
-def test_candidates_are_limited_and_the_score_is_the_best_confidence(index: FaqIndex) -> None:
+def test_candidates_are_limited_and_the_score_is_the_answer_gate(index: FaqIndex) -> None:
     result = match(index, "ボランティア", "ja", limit=3)
     scores = [c.score for c in result.candidates]
     assert len(scores) == 3
-    assert all(0.0 <= score <= result.score <= 1.0 for score in scores)
+    assert all(0.0 <= score <= 1.0 for score in scores)
+    assert result.evidence is not None and result.score == result.evidence.gate()
 
 
 def test_two_indistinguishable_topics_are_a_close_call() -> None:
