@@ -11,7 +11,9 @@ Conventions (documented here because users and tests rely on them):
   and 15:00 (the 24-hour clock already says it); ``15:30am`` contradicts itself and is refused.
   A bare hour in ``EARLY_BARE_HOURS`` is flagged (``early_bare_hour``) so the reply can say so.
   ``AM`` / ``PM`` alone right after a day (``明日PM``, ``Monday AM``) are 午前 / 午後. Minutes
-  read as a length (``5分間``, ``30分程度``) are not minutes past the hour before them.
+  read as a length (``5分間``, ``30分程度``) are not minutes past the hour before them, nor are
+  60 or more set apart from it (``13時 90分の研修`` is at 13:00; ``13時90分`` is
+  ``invalid_time``).
 - A time with no date is its next occurrence strictly after now (today, else tomorrow).
 - A date with no year is the next such date that is not in the past.
 - A date with no time of day (``12月10日``, ``明日``, ``3日後``) is at 09:00 (``DEFAULT_HOUR``): a
@@ -20,11 +22,16 @@ Conventions (documented here because users and tests rely on them):
 - Offsets in minutes or hours (``30分後``, ``in 2 hours``) are elapsed time: now plus the offset
   on the UTC time line, so across a DST change the wall clock moves by more or less. Offsets in
   days or longer (``3日後``, ``in 2 days``) are calendar days at the same wall-clock time.
-- ``次の月曜`` / ``next Monday`` is the coming Monday after today; ``来週月曜`` is Monday of the
-  next calendar week (weeks start on Monday). On a Sunday, a day of ``今週`` already past is
-  the coming one (Japanese calendars start the week on Sunday, so 今週金曜 is five days ahead).
-- A month with no day (``来年3月``, ``in March``) is refused (``month_only``) unless a day is
-  given elsewhere; ``3月中`` / ``3月いっぱい`` is a deadline at 23:59 on its last day.
+- ``次の月曜`` / ``next Monday`` / ``その次の月曜`` is the coming Monday after today, ``この土曜``
+  the coming Saturday; ``来週月曜`` is Monday of the next calendar week (weeks start on Monday).
+  On a Sunday, a day of ``今週`` already past is the coming one (Japanese calendars start the
+  week on Sunday, so 今週金曜 is five days ahead). ``a week from Friday`` / ``a week on
+  Friday`` / ``a week from tomorrow`` are the coming such day (today counts) a week later
+  (``two weeks from``: two). ``年明けの11日`` / ``年明けの月曜`` are that day of January / the
+  first such weekday from 1 January of the coming year (in January, from today).
+- A month with no day (``来年3月``, ``in March``, ``March 2027``) is refused (``month_only``)
+  unless a day is given elsewhere; ``3月中`` / ``3月いっぱい`` is a deadline at 23:59 on its last
+  day (after a repetition it ends the series instead, see below).
 - A range (``15時から17時``, ``3pm-5pm``) starts at its first time; its end gives ``duration``
   (an end at or before the start is on the next day, over 12 hours is not a range).
 - Recurrences start at their first occurrence strictly after now, or, when a start day is
@@ -39,13 +46,23 @@ Conventions (documented here because users and tests rely on them):
 - A date before まで / after until ends a series (``毎週木曜 16時 3月25日まで``, ``every Friday
   until Dec 25``): ``UNTIL`` at 23:59:59 local time of that day (the stored form; calendar
   export gives it in UTC). A series that would end before its first occurrence is ``past``.
+  A month ends it on its last day: ``3月まで``, ``来年3月まで``, ``1月から3月まで``, ``until
+  March``, ``through the end of March``, and after a repetition ``3月いっぱい`` / ``3月中``
+  (``毎週水曜 16時 3月いっぱい`` starts this week, not on 31 March); in a one-off ``3月まで``
+  is still ``month_only``. Two dates joined by a range word in a repetition (``1月12日〜3月16日
+  毎週火曜``, ``from Jan 12 to Mar 16``, ``Jan 12 - Mar 16``) are its first and last day.
+- A day said to be off (``※12/23は休み``, ``（12/8は中止）``, ``12/10に延期``: a date before
+  は休み / 中止 / 延期 / なし, or after ※) or a date in brackets after a complete day and time
+  (``明日 10時 打合せ（12/10に延期の可能性あり）``) is a note kept in the title, not the start.
+  The parser has no place for days off; ``/skip`` calls an occurrence off.
 - One reminder has one time of day: two clock times listed with と / ・ / 、 / and (``毎日 9時と
   17時``, ``daily 9am and 5pm``) are refused (``two_times``: register two reminders) rather
   than the second dropped; ``between 3pm and 5pm`` and ``15時から17時`` stay ranges.
 - ``毎月最終営業日`` / ``every last business day`` (and ``第3営業日``) are the n-th of the
   month's Mondays to Fridays (``BYDAY=MO,TU,WE,TH,FR;BYSETPOS=n``); holidays are not known, so
   ``祝日除く`` stays in the title rather than pretending to be honoured.
-- Deadlines: ``今日中`` / ``今夜中`` / ``明日中`` / ``今月中`` end the day at 23:59, ``今週中`` /
+- Deadlines: ``今日中`` / ``今夜中`` / ``明日中`` / ``今月中`` / ``今月内`` / ``月内`` / ``年内``
+  (also with 〆: ``年内〆``) end the day at 23:59, ``今週中`` / ``今週内`` / ``週内`` /
   ``来週中`` the working week (Friday 23:59); the business idioms
   ``EOD`` / ``COB`` / ``end of day`` mean 17:00. ``朝イチ`` / ``first thing`` is 09:00, ``昼前``
   11:00, ``昼過ぎ`` / ``午後イチ`` 13:00.
@@ -66,6 +83,10 @@ Conventions (documented here because users and tests rely on them):
   ``毎年3月末`` needs ``BYMONTH=3;BYMONTHDAY=-1`` and ``毎年12月第1水曜`` ``BYMONTH=12;BYDAY=1WE``.
   Lists repeat by themselves: ``毎月15日と30日`` is ``BYMONTHDAY=15,30``, ``毎月15日と月末``
   ``BYMONTHDAY=15,-1`` (the last day listed last), ``第2・第4火曜`` ``BYDAY=2TU,4TU``.
+- Slashed dates are month/day (``12/10``), except in chats whose zone writes the day first
+  (``DAY_FIRST_ZONE_PREFIXES`` Europe/*, Australia/*, and ``DAY_FIRST_ZONES`` Pacific/Auckland,
+  Asia/Singapore, Asia/Hong_Kong, Asia/Kolkata), where ``31/12`` and ``05/01`` are day/month
+  (5 January), unless the text is Japanese or only month/day makes a date (``12/31``).
 - A named zone (``3pm PST``, ``15:00 UTC``, ``日本時間``, an ISO ``+09:00`` / ``Z``) is read in
   that zone and the result given in the chat's zone; naming the chat's own zone changes nothing.
 - Text after ``@`` is a place (``10時 @ 第2会議室``) once a time came before it, while an ``@``
@@ -77,7 +98,14 @@ Conventions (documented here because users and tests rely on them):
   3時のおやつ当番``); ``the 2nd-year handouts`` keeps its hyphenated ordinal, ``正午締切`` /
   ``水曜〆`` lose their deadline mark like ``17時締切``; and so does an English ordinal or
   weekday before a noun once a date was given (``Thursday 3pm 2nd floor``, ``last day of
-  sign-ups``, ``tomorrow 9am Sunday school``).
+  sign-ups``, ``tomorrow 9am Sunday school``), as does a weekday and part of the day before
+  a noun (``Dec 14 10am plan the Saturday morning club``) and ``週末の夜回り``. An English date
+  before a colon is a date (``Dec 18: submit``); ``due`` / ``deadline`` leading into the time
+  stay in the title unless a colon after the time introduces it (``due Friday noon: consent
+  forms``), while ``no later than`` never does; 必着 / 提出期限 stay in the title. Requests
+  to the bot around the time leave it: ``…に設定してください``,
+  ``…するようリマインドお願いします``, ``Please remind me … to``, ``Can you set a reminder
+  for …:``.
 - Parts of the day (morning, 夜, lunch ...) and frequency words (daily, weekly) are read only when
   tied to the time: next to a clock time or date, after a preposition (``in the morning``, ``at
   lunch``), or leading into it (``weekly on Fridays``). In a title phrase they stay in the title:
@@ -91,9 +119,12 @@ Conventions (documented here because users and tests rely on them):
   joined to a word by の or glued to one (``明日 10時 毎週水曜の学習支援の件``, ``金曜 10時
   毎月第2火曜の情報交換会の準備``, ``明日9時 毎月1日発行の広報``), while a time after the day
   keeps the rule (``毎週水曜の16時 学習支援``) and so does a start day before it (``12月18日から
-  隔週金曜の定例``). ``every-other-Friday`` hyphenated to a noun is a title word too.
+  隔週金曜の定例``). ``every-other-Friday`` hyphenated to a noun is a title word too. So is
+  a frequency word with a part of the day leading into a word after a day and time (``12月21日
+  10時 平日午後の見守り人員の相談``, ``明日 10時 毎朝夕の見守りの件``).
 - Times typed in kana without converting (``あした 9じはん``, ``ごご3じ``, ``30ぷんご``,
-  ``らいしゅうのかようび``) read as their written forms; a particle standing alone between parts
+  ``らいしゅうのかようび``, and right after a week word without び: ``らいしゅう すいよう``) read
+  as their written forms; a particle standing alone between parts
   of the time (``明日 の 9時 資料印刷``) is not part of the title.
 - Bare meal words (lunch, breakfast, dinner) are events, not times, unless tied to the time
   (``at lunch``, ``Friday lunch``, ``dinner at 7``); ``before lunch`` / ``after lunch`` are 11:00
@@ -210,6 +241,14 @@ _KANA_TIME_WORD = re.compile(
     rf"(?<=\d)\s?(?:{_alternatives(_KANA_UNITS)})(?![ゃゅょ])"
     rf"|(?:{_alternatives(_KANA_BEFORE_NUMBER)})(?=\s?\d)"
     rf"|(?:(?<![ぁ-ゖ])|(?<=の))(?:{_alternatives(_KANA_WORDS)})"
+)
+# らいしゅう すいよう: a weekday without its び reads as one only right after a week word
+_KANA_SHORT_WEEKDAYS = {
+    "げつよう": "月曜", "かよう": "火曜", "すいよう": "水曜", "もくよう": "木曜",
+    "きんよう": "金曜", "どよう": "土曜", "にちよう": "日曜",
+}  # fmt: skip
+_KANA_SHORT_WEEKDAY = re.compile(
+    rf"(?<=週)(?P<gap>\s*の?\s*)(?P<day>{_alternatives(_KANA_SHORT_WEEKDAYS)})(?!び)"
 )
 _EN_UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -336,6 +375,9 @@ def _normalise(text: str) -> _Text:
     normal = _Text("".join(chars), origin, list(origin))
     normal = normal.substitute(_LONG_DASH, lambda m: "-")
     normal = normal.substitute(_KANA_TIME_WORD, lambda m: _KANA_TIME_WORDS.get(m.group().lstrip()))
+    normal = normal.substitute(
+        _KANA_SHORT_WEEKDAY, lambda m: m["gap"] + _KANA_SHORT_WEEKDAYS[m["day"]]
+    )
     normal = normal.substitute(_KANJI_NUMBER, lambda m: str(_kanji_value(m.group())))
     return normal.substitute(
         _EN_NUMBER_RUN, lambda m: _english_numbers(m.group(), normal.value[: m.start()])
@@ -600,6 +642,43 @@ def _ymd(match: re.Match[str], _: str) -> _Token:
     return _date_token(int(year) if year else None, int(match["m"]), int(match["d"]), match)
 
 
+def _slash_date(match: re.Match[str], text: str) -> _Token:
+    """12/10, 12/10/2026: month first as in Japan; the numbers are kept so that a chat in a
+    day-first zone reads them the other way round (``_day_first``)."""
+    token = _ymd(match, text)
+    token.extra["slash_first"], token.extra["slash_second"] = int(match["m"]), int(match["d"])
+    return token
+
+
+# Zones whose people write the day before the month (31/12, 5/1 is 5 January): Europe, Australia,
+# New Zealand, Singapore, Hong Kong and India. Japanese text keeps month/day everywhere.
+DAY_FIRST_ZONE_PREFIXES = ("Europe/", "Australia/")
+DAY_FIRST_ZONES = frozenset(
+    {"Pacific/Auckland", "Asia/Singapore", "Asia/Hong_Kong", "Asia/Kolkata", "Asia/Calcutta"}
+)
+_JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def _day_first(tokens: list[_Token], zone: ZoneInfo, text: str) -> list[_Token]:
+    """In a day-first zone, 31/12 and 5/1 are day/month (31 December, 5 January) unless the text
+    is Japanese; a reading only valid month first (12/31) stays month/day."""
+    day_first = zone.key.startswith(DAY_FIRST_ZONE_PREFIXES) or zone.key in DAY_FIRST_ZONES
+    if not day_first or _JAPANESE_SCRIPT.search(text):
+        return tokens
+    swapped: list[_Token] = []
+    for token in tokens:
+        if "slash_first" in token.extra:
+            first, second = token.extra["slash_first"], token.extra["slash_second"]
+            other = _date_token(token.year, second, first)
+            if other.kind == "date":
+                if "weekday_note" in token.extra:
+                    other.extra["weekday_note"] = token.extra["weekday_note"]
+                other.start, other.end = token.start, token.end
+                token = other
+        swapped.append(token)
+    return swapped
+
+
 _EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -691,7 +770,11 @@ def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
     # 月〜金 is a span of weekdays, unless the 月 ends 今月 / 毎月 / 12月.
     shorthand = bool(re.search(r"[~\-–]", listed))
     shorthand = shorthand and not re.search(r"[今来再毎翌当先前\d]$", before)
-    explicit = "曜" in listed or match["mod"] or inside_parens or "・" in listed or shorthand
+    # この土曜 / その次の月曜: the coming one / the next one (この日 is no Sunday)
+    named = match["mod"] and (match["mod"] != "この" or "曜" in listed)
+    if match["mod"] == "この" and not named:
+        return None
+    explicit = "曜" in listed or named or inside_parens or "・" in listed or shorthand
     # 毎週月・木, 週2回 月木: a list of bare day names right after a weekly word
     if not explicit and not re.search(r"(?:毎週|隔週|週)(?:\s*に?\s*\d+\s*回)?$", before):
         return None
@@ -699,6 +782,7 @@ def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
     days = _listed_days((separator, _JA_WD.index(char)) for separator, char in items)
     mode = {
         **_WEEK_MODES, "次の": "next", "次回": "next", "次回の": "next", "今度の": "next",
+        "その次の": "next",
     }.get(match["mod"] or "")  # fmt: skip
     # A timetable's 月〜金 or 月・水・金 names a standing pattern; 来週の月〜水 and
     # 月曜から水曜まで are one span of days.
@@ -921,7 +1005,27 @@ def _month_part(match: re.Match[str], _: str) -> _Token:
     token = _Token("date", year=int(year) if year else None, month=month, day=day)
     if within:
         token.part = "day_end"
+        token.extra["month_bound"] = 2  # 毎週水曜 3月いっぱい: the series' end
     return token
+
+
+def _month_bound(match: re.Match[str], _: str) -> _Token:
+    """3月まで, 来年3月まで, until March, through the end of March: the last day of that month
+    ends a series (parse decides; in a one-off a bare month is still month_only)."""
+    month_text = match["m"] or match["mon"]
+    month = int(month_text) if month_text.isdigit() else _EN_MONTHS.index(month_text[:3]) + 1
+    if not 1 <= month <= 12:
+        return _Token("error", error="invalid_date")
+    year_text = match["y"] or match["yy"]
+    token = _Token("date", year=int(year_text) if year_text else None, month=month, day=-1)
+    if match["rel"]:
+        token.calendar_delta = relativedelta(years=_YEAR_SHIFTS[match["rel"]])
+    # an end of the month is a day even in a one-off; a bare month is not
+    token.extra["month_bound"] = 2 if match["endof"] else 1
+    return token
+
+
+_YEAR_SHIFTS = {"今年": 0, "来年": 1, "再来年": 2}
 
 
 _FISCAL_SHIFTS = {"今": 0, "本": 0, "来": 1, "翌": 1, "再来": 2, "新": 1}
@@ -977,14 +1081,17 @@ _MONTH_SHIFTS = {"今月": 0, "当月": 0, "来月": 1, "翌月": 1, "再来月"
 
 def _relative_month_part(match: re.Match[str], _: str) -> _Token:
     """今月末, 来月初め, 月初, end of next month; 今月中 is a deadline at the month's end."""
-    word = match["w"]
-    token = _Token("dom", day=-1 if word == "中" else _MONTH_PART_DAYS[word])
+    word = match["w"] or match.groupdict().get("w4") or ""
+    within = word in ("中", "内")
+    token = _Token("dom", day=-1 if within else _MONTH_PART_DAYS[word])
     token.monthdays = (token.day,) if token.day is not None else ()
     shift = match.groupdict().get("shift")
     if shift:
         token.calendar_delta = relativedelta(months=_MONTH_SHIFTS[shift.strip()])
-    if word == "中":
+    if within:
         token.part = "day_end"
+        if not shift:
+            token.calendar_delta = relativedelta(months=0)  # 月内に: this month
     return token
 
 
@@ -1042,7 +1149,7 @@ def _day_end(match: re.Match[str], text: str) -> _Token:
 
 def _week_day_end(match: re.Match[str], _: str) -> _Token:
     """今週中 / 来週中: by the end of that working week, Friday 23:59."""
-    token = _Token("weekday", weekdays=(4,), week_mode=_WEEK_MODES[match["mod"]])
+    token = _Token("weekday", weekdays=(4,), week_mode=_WEEK_MODES[match["mod"] or "今週"])
     token.part = "day_end"
     return token
 
@@ -1169,11 +1276,24 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _en_offset,
     ),
     # lead-in words, zones, deadlines, named periods that other rules would cut in half
+    # a week from Friday, a week on Friday, two weeks from tomorrow: that day, weeks later
+    _rule(
+        rf"(?<!every )(?<!each )(?<!in )(?<!after )(?<!within )"
+        rf"\b(?P<n>a|\d)\s+weeks?\s+(?:from|on)\s+(?=(?:tomorrow|tmrw|today|{_EN_WD})\b)",
+        lambda match, text: _Token(
+            "note", extra={"weeks_on": 1 if match["n"] == "a" else int(match["n"])}
+        ),
+    ),
+    # 年明けの11日, 年明けの月曜: the day in the new year (in December, next January)
+    _rule(
+        rf"年明け(?:早々|すぐ)?\s*の?(?=\s*(?:\d{{1,2}}\s*日|[{_JA_WD}]曜))",
+        lambda match, text: _Token("note", extra={"new_year": 1}),
+    ),
     _rule(
         rf"年明け(?:早々|すぐ)?\s*の?(?=\s*(?:\d{{1,2}}\s*[月/日]|第|[{_JA_WD}]曜))"
         r"|(?:来る|来たる|きたる)(?=\s*\d{1,2}\s*[月/日])"
         # 毎月10日締め, 12/10〆: a deadline mark on the date, not the title's first word
-        r"|(?:(?<=[日\d)）末旬])\s*|(?<=[時分半午曜]))(?:締め?切?り?|〆切?|しめきり)(?=\s|$|[、,。:：])"
+        r"|(?:(?<=[日\d)）末旬])\s*|(?<=[時分半午曜内中]))(?:締め?切?り?|〆切?|しめきり)(?=\s|$|[、,。:：])"
         # 隔週金曜(次回12/18), (12/18〜): words that only say the date starts a series
         r"|次回\s*(?:は|の)?(?=\s*\d{1,2}\s*[月/])|(?<=[日\d])\s*(?:から|~|以降)(?=\s*\))",
         _note,
@@ -1210,7 +1330,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(
         # the 日 of 祝日 is no Sunday: 毎日（祝日除く）keeps Sundays (holidays are not known here)
         rf"\(\s*(?<!祝)(?P<inside>{_JA_WD_LIST})\s*(?:祝日?)?\s*[はを]?\s*(?:{_JA_EXCEPT}|休み|なし)\s*\)"
-        rf"|(?<!祝)(?P<list>{_JA_WD_LIST})\s*(?:祝日?)?\s*[はを]?\s*(?:{_JA_EXCEPT})\s*の?",
+        rf"|(?<!祝)(?<!\d)(?P<list>{_JA_WD_LIST})\s*(?:祝日?)?\s*[はを]?\s*(?:{_JA_EXCEPT})\s*の?",
         _excepted_days,
     ),
     _rule(
@@ -1240,7 +1360,11 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"(?!\s*[旬止])",
         _day_end,
     ),
-    _rule(r"(?P<mod>今週|来週|翌週|再来週)\s*中(?!\s*[旬止])", _week_day_end),
+    _rule(
+        r"(?P<mod>今週|来週|翌週|再来週)\s*(?:中(?!\s*[旬止])|内)"
+        r"|(?<![今来翌再毎隔\d])週内(?=\s*(?:に|まで|[、,。〆締]|しめ|\s|$))",
+        _week_day_end,
+    ),
     _rule(
         r"(?P<mod>今週|来週|翌週|再来週)\s*の?\s*(?:中旬|半ば|なかば)"
         r"|\b(?:mid[-\s]?|(?:the\s+)?middle\s+of\s+(?:the\s+|this\s+)?)(?P<next>next\s+)?week\b",
@@ -1302,7 +1426,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(
         r"(?P<word>平日(?:の)?(?:毎朝|毎日|毎晩|毎夕)?|毎平日|毎日|日々|各日|毎朝|各朝|毎晩|毎夜"
         r"|各晩|毎夕|毎昼|毎午前|各午前|毎午後|各午後|毎週|隔週|毎月|隔月|毎年|隔日|隔年"
-        r"|(?P<n>\d+)\s*(?P<unit>日|週間|週|か月|ヶ月|カ月|ヵ月)\s*(?P<kind>ごと|おき|毎)に?"
+        r"|(?P<n>\d+)\s*(?P<unit>日|週間|週|か月|ヶ月|カ月|ヵ月)\s*(?P<kind>ごと|おき|毎(?![週月日年朝晩夜夕昼午]))に?"
         r"|(?<=曜)(?:ごとに|ごと)|(?<=曜日)(?:ごとに|ごと))",
         _ja_every,
     ),
@@ -1335,7 +1459,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _ymd,
     ),
     _rule(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)", _ymd),
-    _rule(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?!\d)", _ymd),
+    _rule(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?!\d)", _slash_date),
     # 12.10 15:00, 12.10(木): a Japanese month.day, only where it cannot be a clock time
     _rule(
         rf"(?<![a-z\d./:])(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})(?![\d.])"
@@ -1347,6 +1471,15 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         rf"(?:(?:(?P<y>\d{{4}})|(?P<era>令和|平成)\s*(?P<en>\d{{1,2}}|元))\s*年\s*)?"
         rf"(?<!\d)(?P<m>\d{{1,2}})\s*月\s*の?\s*(?P<w>{_MONTH_PART})",
         _month_part,
+    ),
+    # 3月まで, 来年3月まで, until March: the end of a series (its month's last day); a one-off
+    # leaves the month to month_only as before
+    _rule(
+        r"(?:(?P<y>\d{4})\s*年\s*|(?P<rel>今年|来年|再来年)\s*の?\s*)?(?<![\d.])(?P<m>\d{1,2})\s*月"
+        r"\s*(?:まで|迄)(?!\s*(?:の|に(?=\S)))"
+        rf"|\b(?:until|till|through|thru)\s+(?:(?P<endof>the\s+end\s+of)\s+)?(?P<mon>{_MONTH_WORD})\b\.?"
+        r"(?!\s*\d)(?:,?\s*(?P<yy>\d{4})\b)?",
+        _month_bound,
     ),
     # 3月中に, 3月いっぱい: a deadline at the end of that month
     _rule(
@@ -1366,11 +1499,11 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(
         r"(?<![\d/:.])(?P<m>\d{1,2})\s*/\s*(?P<d>\d{1,2})(?![\d/])"
         rf"(?:\s*\(\s*(?P<wdnote>[{_JA_WD}])(?:曜日?)?\s*\)|\s*\(\s*(?P<wden>{_EN_WD})\.?\s*\))?",
-        _ymd,
+        _slash_date,
     ),
     _rule(
         rf"\b(?P<mon>{_MONTH_WORD})\b\.?\s*(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
-        r"(?!\s*(?::|[ap]\.?m\b|o'?clock))(?:,?\s*(?P<y>\d{4})\b)?",
+        r"(?!\s*(?::\d|[ap]\.?m\b|o'?clock))(?:,?\s*(?P<y>\d{4})\b)?",
         _en_date,
     ),
     _rule(
@@ -1399,11 +1532,15 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     _rule(
         r"(?P<shift>今月|当月|来月|翌月|再来月)\s*の?\s*"
         r"(?P<w>末日|最終日(?!\s*曜)|末|終わり|おわり|初め|はじめ|始め|初旬|上旬|中旬|下旬|頭"
-        r"|中(?!\s*[旬止]))"
+        r"|中(?!\s*[旬止])|内(?=\s*(?:に|まで|[、,。〆締]|しめ|\s|$)))"
         r"|(?<![\d今来翌再当毎])月(?P<w2>初め|初|頭|始め|はじめ)(?!\s*[旬])"
+        # 月内に: by the end of this month, like 今月中
+        r"|(?<![\d今来翌再当毎先])月(?P<w4>内)(?=\s*(?:に|まで|[、,。〆締]|しめ|\s|$))"
         r"|(?<=毎月)の?(?P<w3>初め|初|頭|始め|はじめ)(?!\s*[旬])",
         lambda match, text: (
-            _relative_month_part(match, text) if match["w"] else _Token("dom", day=1)
+            _relative_month_part(match, text)
+            if match["w"] or match["w4"]
+            else _Token("dom", day=1)
         ),
     ),
     _rule(
@@ -1416,7 +1553,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         r"(?:(?P<shift>今年|来年)\s*の?\s*)?年末(?!年始)|\b(?:the\s+)?end\s+of\s+(?:the\s+)?"
         r"(?:(?P<enshift>this|next)\s+)?year\b|\byear[-\s]end\b"
         # 年内に / 今年中: by the end of the year; 年内最後の会議 names a meeting
-        r"|(?P<within>(?:今年|本年)\s*(?:中|内)|年内\s*中?)(?=\s*(?:に|まで|[、,。]|\s|$))",
+        r"|(?P<within>(?:今年|本年)\s*(?:中|内)|年内\s*中?)(?=\s*(?:に|まで|[、,。〆締]|しめ|\s|$))",
         lambda match, text: _year_end(match, text),
     ),
     _rule(
@@ -1455,9 +1592,11 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
         _ampm_time,
     ),
     _rule(
-        # 15時 5分間スピーチ, 14時 30分程度: a length after the hour, not minutes past it
+        # 15時 5分間スピーチ, 14時 30分程度: a length after the hour, not minutes past it; so is
+        # 13時 90分の研修, 60 minutes or more set apart from the hour (13時90分 is no time)
         rf"{_JA_PREFIX}(?P<hour>\d{{1,3}})\s*時(?!間)\s*"
-        rf"(?:(?P<half>半)|(?P<minute>\d{{1,3}})\s*分(?!\s*(?:間|程度|ほど)))?"
+        rf"(?:(?P<half>半)|(?P<minute>(?<=時)\d{{1,3}}|[0-5]?\d(?!\d))\s*分"
+        r"(?!\s*(?:間|程度|ほど)))?"
         rf"(?P<before>(?<=分)前)?(?:{_AMPM})?{_TIME_SUFFIX}",
         _ja_time,
     ),
@@ -1510,7 +1649,7 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     # weekdays
     _rule(
-        r"(?P<mod>再来週|来週|翌週|今週|次回の|次回|次の|今度の)?\s*の?\s*"
+        r"(?P<mod>再来週|来週|翌週|今週|次回の|次回|その次の|次の|今度の|この)?\s*の?\s*"
         rf"(?P<list>[{_JA_WD}](?:曜日?)?(?:\s*(?:[・、,/と~\-–]|(?<=曜|日)から)?\s*[{_JA_WD}](?:曜日?)?)*)",
         _ja_weekdays,
     ),
@@ -2001,7 +2140,31 @@ _POLITE_END = re.compile(
     r"(?:を|、)?(?:よろしく)?(?:お願い(?:します|致します|いたします)?|おねがいします|してください"
     r"|して下さい|please)?[\s。．.!！]*$"
 )
+# submit claims no later than 5pm: words that only lead into the time (``due`` and
+# ``deadline`` stay: they say what kind of reminder it is)
+_EN_DEADLINE_TRAILING = re.compile(r"\b(?:by\s+)?not?\s+later\s+than\s*$", re.IGNORECASE)
+_EN_DEADLINE_LEAD = re.compile(r"\s*(?:due|deadline)\s*", re.IGNORECASE)
 _EDGE_PUNCT = " \t\u3000、。,.:：;；!！?？-–~〜～・"
+
+
+# 運営協議会を12月10日15時に設定してください, 資料を印刷するようリマインドお願いします: a request
+# to the bot around the time, not the title
+_JA_REQUEST_PIECE = re.compile(
+    r"(?:に|で|へ)?\s*(?:設定|登録|セット|リマインド|リマインダー|通知)(?:を)?\s*(?:して|する"
+    r"|お願い(?:します|致します|いたします)?|ください|下さい|ほしい|欲しい|もらえ(?:ます)?か|くれ"
+    r"|ますか|て|ね|。|\s)*"
+)
+_JA_REQUEST_END = re.compile(
+    r"(?:ように?|を)\s*(?:リマインド|リマインダー|通知|お知らせ)(?:を)?\s*(?:して|する"
+    r"|お願い(?:します|致します|いたします)?|ください|下さい|ほしい|欲しい|設定|登録|て|ね|。|\s)*$"
+)
+# Please remind me (to), Can you set a reminder for: a request leading into the time
+_EN_REQUEST_LEAD = re.compile(
+    r"^(?:please\s+|pls\s+|(?:can|could|would|will)\s+you\s+(?:please\s+)?)*"
+    r"(?:remind\s+(?:me|us)|(?:set|add|create|make)\s+(?:up\s+)?(?:a|me\s+a|us\s+a)\s+reminder)"
+    r"(?:\s+(?:to|about|that|of|for|on|at))?\b[\s,:]*",
+    re.IGNORECASE,
+)
 
 
 def _is_ascii_edge(char: str) -> bool:
@@ -2023,6 +2186,8 @@ def _title(source: str, spans: list[tuple[int, int]]) -> str:
     bounds += [(merged[i][1], merged[i + 1][0]) for i in range(len(merged) - 1)]
     if merged:
         bounds.append((merged[-1][1], len(source)))
+    # Deadline Jan 22: survey results: a colon after the time introduces the title
+    colon_title = any(source[begin:end].lstrip()[:1] in (":", "：") for begin, end in bounds[1:])
     for index, (begin, end) in enumerate(bounds):
         piece = source[begin:end]
         content = (begin + len(piece) - len(piece.lstrip()), begin + len(piece.rstrip()))
@@ -2030,6 +2195,12 @@ def _title(source: str, spans: list[tuple[int, int]]) -> str:
         before_span = index < len(bounds) - 1
         if after_span and before_span and _JA_JOINT.fullmatch(piece.strip(_EDGE_PUNCT)):
             continue  # 明日 の 9時, 水曜か木曜: a particle between two parts of the time
+        if after_span and _JA_REQUEST_PIECE.fullmatch(piece.strip(_EDGE_PUNCT)):
+            continue  # 15時に設定してください: a request to the bot
+        if not segments and before_span:
+            piece = _EN_REQUEST_LEAD.sub("", piece.lstrip())
+            if colon_title and _EN_DEADLINE_LEAD.fullmatch(piece):
+                continue  # due Friday noon: consent forms
         if after_span:
             if piece[:1].strip():
                 piece = _JA_LEADING.sub("", piece)
@@ -2037,7 +2208,7 @@ def _title(source: str, spans: list[tuple[int, int]]) -> str:
         if before_span:
             if piece[-1:].strip():
                 piece = _JA_TRAILING.sub("", piece)
-            piece = _EN_TRAILING.sub("", piece)
+            piece = _EN_TRAILING.sub("", _EN_DEADLINE_TRAILING.sub("", piece))
         piece = piece.strip(_EDGE_PUNCT)
         if piece:
             if segments:
@@ -2052,6 +2223,8 @@ def _title(source: str, spans: list[tuple[int, int]]) -> str:
             title += " "
         title += piece
     title = _POLITE_END.sub("", title) if segments else title
+    if segments:
+        title = _JA_REQUEST_END.sub("", title)
     # 来週火曜（15日）14時 研修: brackets whose whole content was part of the time
     title = re.sub(r"[(（\[［]\s*[)）\]］]", " ", title)
     return re.sub(r"\s+", " ", title).strip(_EDGE_PUNCT)
@@ -2069,18 +2242,26 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     normal = _normalise(text)
     tokens = _merged_day_lists(_scan(normal.value), normal.value)
     tokens = _without_place(tokens, normal.value)
+    tokens = _day_first(tokens, zone, text)
     for token in tokens:
         if token.kind == "date" and _UNTIL_BEFORE.search(normal.value, 0, token.start):
             token.extra["until"] = 2  # every Friday until Dec 25: the series' end
+    _mark_date_ranges(tokens, normal.value)
     tokens = _without_title_words(_without_title_dates(tokens, normal.value), normal.value)
     for token in tokens:
-        if token.kind == "date" and _UNTIL.match(normal.value, token.end):
+        if (
+            token.kind == "date"
+            and "range_start" not in token.extra
+            and _UNTIL.match(normal.value, token.end)
+        ):
             token.extra["until"] = 1  # 毎週金曜 12月25日まで: the series' end, not its start
         if token.kind == "shift" and (
             _SINCE_AFTER.match(normal.value, token.end)
             or _SINCE_BEFORE.search(normal.value, 0, token.start)
         ):
             token.extra["since"] = 1  # 来年度から, starting next month: where a series starts
+    tokens = _month_bounds(tokens)
+    _days_later(tokens, local_now.date())
     clock, range_ends = _pick_clock(tokens, normal.value)
     in_time = [t for t in tokens if t.kind != "error" and "in_title" not in t.extra]
     title = _title(text, _spans(in_time, normal))
@@ -2131,11 +2312,75 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     )
 
 
+def _days_later(tokens: list[_Token], today: date) -> None:
+    """年明けの11日 / 年明けの月曜: that day of the month, or the first such weekday, from the
+    new year's 1 January on (in January, from today); a week from Friday / a week on Friday /
+    a week from tomorrow: the coming such day (today counts), a week later."""
+    for note, token in itertools.pairwise(tokens):
+        if note.kind != "note":
+            continue
+        if "weeks_on" in note.extra and token.kind == "reldate" and token.days is not None:
+            token.days += 7 * note.extra["weeks_on"]
+        elif "weeks_on" in note.extra and token.kind == "weekday" and len(token.weekdays) == 1:
+            token.week_mode = None
+            ahead = (token.weekdays[0] - today.weekday()) % 7 + 7 * note.extra["weeks_on"]
+            token.kind, token.days = "reldate", ahead
+        elif "new_year" in note.extra and token.kind in ("dom", "weekday"):
+            first = max(today, date(today.year + (today.month > 1), 1, 1))
+            if token.kind == "dom" and token.day is not None and token.day > 0:
+                day = first.replace(day=1) + timedelta(days=token.day - 1)
+                if day < first:
+                    day += relativedelta(months=1)
+            elif token.kind == "weekday" and len(token.weekdays) == 1:
+                day = first + timedelta(days=(token.weekdays[0] - first.weekday()) % 7)
+            else:
+                continue
+            token.kind, token.year, token.month, token.day = "date", day.year, day.month, day.day
+            token.recurring = False
+
+
+_DATE_RANGE_GAP = re.compile(r"\s*(?:から|より|~|-|–|to|until|till|through|thru)\s*")
+
+
+def _mark_date_ranges(tokens: list[_Token], text: str) -> None:
+    """1月12日〜3月16日 毎週火曜, every Tuesday from Jan 12 to Mar 16: in a repetition, two dates
+    joined by a range word are where the series starts and the day it ends."""
+    if not any(token.recurring for token in tokens):
+        return
+    dates = [token for token in tokens if token.kind == "date"]
+    for first, second in itertools.pairwise(dates):
+        if first.day is None or first.day < 1 or "until" in first.extra:
+            continue
+        if _DATE_RANGE_GAP.fullmatch(text, first.end, second.start):
+            first.extra["range_start"] = 1
+            second.extra["until"] = 2
+
+
+def _month_bounds(tokens: list[_Token]) -> list[_Token]:
+    """3月まで, 3月いっぱい, until March: the end of a series when the rest repeats on days of
+    its own; otherwise a bare month (3月まで) is dropped (a one-off is month_only), while
+    3月いっぱい stays a day (a deadline, or 毎年3月いっぱい's last day of March)."""
+    bounds = [token for token in tokens if "month_bound" in token.extra]
+    if not bounds:
+        return tokens
+    rest = [token for token in tokens if token not in bounds]
+    repeats = _recurrence(rest)
+    # 毎週水曜 / 毎日 have days of their own; 毎年3月いっぱい is the month's last day every year
+    if repeats is not None and (";" in repeats[0] or repeats[0].startswith("FREQ=DAILY")):
+        for token in bounds:
+            token.extra["until"] = 1
+            token.part = None
+        return tokens
+    return [token for token in tokens if token.extra.get("month_bound") != 1]
+
+
 # 来年3月 発表会, in March: a month that says no day. A month before の or 分 names something
 # (3月の振り返り, 3月分の会計) and is left to the title.
 _BARE_MONTH = re.compile(
     r"(?<![\d.])(?:1[0-2]|0?[1-9])\s*月(?!\s*(?:\d|の|分|度|号|期|曜))"
     rf"|\b(?:in|by|during|until|till)\s+(?:{_MONTH_WORD})\b"
+    # March 2027 volunteer fair: a month and year, still no day
+    rf"|\b(?:{_MONTH_WORD})\b\.?,?\s*\d{{4}}\b"
 )
 
 
@@ -2283,7 +2528,9 @@ _WORD = r"[\u3400-\u9fff\u30a0-\u30ff]"
 # than a time; also joined by まで / からの (年度末までの予定, 月末までに出す書類)
 _TITLE_WORD_NEXT = re.compile(
     r"(?:まで(?:の|に)?|からの|以降の)?"
-    rf"(?:{_WORD}|[a-z]|['’]s\s+[a-z]|の\s*(?!(?:朝|夜|昼|夕|晩|午前|午後|深夜|早朝|明け方|お昼|正午))"
+    rf"(?:{_WORD}|[a-z]|['’]s\s+[a-z]"
+    # 土日の当番表, 週末の夜回り: の and a word, but not a part of the day (明日の朝 9時)
+    rf"|の\s*(?!(?:朝|夜|昼|夕|晩|午前|午後|深夜|早朝|明け方|お昼|正午)(?!回り|勤|食|間))"
     rf"(?:{_WORD}|[a-z]))"
 )
 
@@ -2294,6 +2541,9 @@ _EN_NOUN_AFTER_DATE = re.compile(
     r"\s+(?!(?:at|on|in|by|from|to|and|or|next|this|week|morning|afternoon|evening|night"
     r"|tonight|lunch|noon|midnight|starting|until|till|through|every|each"
     rf"|of\s+(?:the\s+|this\s+|next\s+|every\s+|each\s+)?(?:month|{_MONTH_WORD}))\b)[a-z]"
+)
+_EN_PART_NOUN_AFTER = re.compile(
+    r"\s+(?:morning|afternoon|evening|night|lunch)\s+(?!(?:at|on|in|by|from|to|and|or)\b)[a-z]"
 )
 _NOUN_NEXT = re.compile(r"\s+(?!(?:at|on|in|by|from|to|and|or)\b)[a-z]")
 _HYPHEN_NEXT = re.compile(r"-[a-z]")
@@ -2311,6 +2561,8 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
     open_repeats = {token.end for token in tokens if token.kind == "every" and not token.weekdays}
     dates = sum(token.kind in _DATE_KINDS for token in tokens)
     for token in tokens:
+        if token.kind in _DATE_KINDS and _day_note(token, tokens, text):
+            continue  # 毎週水曜 16時 学習支援（12/23は休み）: a note about a day, not the start
         if token.kind == "date" and token.extra.get("until") == 2:
             kept.append(token)  # every Friday until Dec 25 status email: the series' end
             continue
@@ -2340,6 +2592,15 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
             )
             if describes and (seen_date or (seen and token.kind == "dom")):
                 continue
+            # Dec 14 10am plan the Saturday morning club: a weekday and part of the day naming
+            # an event once the day was given
+            if (
+                token.kind == "weekday"
+                and seen_date
+                and text[token.start : token.end].isascii()
+                and _EN_PART_NOUN_AFTER.match(text, token.end)
+            ):
+                continue
             seen = seen_date = True
         elif token.kind in ("shift", "since") and seen:
             # 明日 10時 来月の予定表, 4月からの新体制: a month or year naming something
@@ -2354,6 +2615,30 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
             clock = clock or (token if token.kind == "time" else None)
         kept.append(token)
     return kept
+
+
+# 12/23は休み, 12/8は中止, 12/10に延期: what is said about a day, not when to remind
+_DAY_OFF_NOTE = re.compile(
+    r"\s*(?:は|も|に|へ)?\s*(?:お?休み|休講|休会|休館|中止|延期|取りやめ|取り止め|なし)"
+)
+
+
+def _day_note(token: _Token, tokens: list[_Token], text: str) -> bool:
+    """Whether a date is a note in the title once the time was given elsewhere: a day followed by
+    は休み / は中止 / 延期 (毎週水曜 16時 学習支援 ※12/23は休み), one after ※, or one in
+    brackets after a complete time (明日 10時 打合せ（12/10に延期の可能性あり）)."""
+    others = [other for other in tokens if other is not token and other.kind != "note"]
+    days_before = [
+        other
+        for other in others
+        if other.end <= token.start and other.kind in (*_DATE_KINDS, "every", "offset")
+    ]
+    if not any(other.kind in (*_DATE_KINDS, "every", "offset") for other in others):
+        return False
+    if _DAY_OFF_NOTE.match(text, token.end) or text[: token.start].rstrip().endswith("※"):
+        return True
+    clock_before = any(other.kind == "time" and other.end <= token.start for other in others)
+    return clock_before and bool(days_before) and _in_brackets(token, text)
 
 
 def _clock_in_title(clock: _Token, token: _Token, text: str) -> bool:
@@ -2557,9 +2842,15 @@ def _ja_frequency_in_title(
         for other in tokens
     )
     position = token.end + (text.startswith("の", token.end))
-    if not timed_before or position in starts:
+    if not timed_before:
         return False
-    return bool(re.match(_WORD, text[position : position + 1]))
+    part = next((other for other in tokens if other.start == position), None)
+    if part is not None and part.kind == "part" and not part.extra.get("prefixed"):
+        # 10時 平日午後の見守り, 10時 毎朝夕の見守り: frequency and part of the day name a shift
+        position = part.end + (text.startswith("の", part.end))
+    elif position in starts:
+        return False
+    return bool(re.match(_WORD, text[position : position + 1])) and position not in starts
 
 
 # 12月18日から 隔週金曜: a date that starts a series does not make what follows a title phrase

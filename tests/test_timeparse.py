@@ -1303,3 +1303,173 @@ def test_a_range_with_and_is_still_a_range() -> None:
 
 def test_a_range_typed_with_a_long_vowel_mark_has_its_length() -> None:
     assert parse("明日 15:00ー16:00 面談", MONDAY, TOKYO).duration == timedelta(hours=1)
+
+
+# A third tester's phrasings (NOW: Monday 2026-12-07 10:00 unless said).
+JAN_TENTH = datetime.fromisoformat("2027-01-10T10:00:00+09:00")  # a Sunday
+THIRD_PROBE = [
+    # A1. a month ends a series: UNTIL at the end of its last day; 3月いっぱい / 3月中 after a
+    # repetition end it too rather than moving its first meeting
+    ("毎週金曜 10時 定例 3月まで", MONDAY, "2026-12-11T10:00",
+     "FREQ=WEEKLY;BYDAY=FR;UNTIL=20270331T235959", "定例"),
+    ("毎月第1火曜 19時 PTA運営委員会 来年3月まで", MONDAY, "2027-01-05T19:00",
+     "FREQ=MONTHLY;BYDAY=1TU;UNTIL=20270331T235959", "PTA運営委員会"),
+    ("毎月第2火曜 15時 情報交換会 2月まで", MONDAY, "2026-12-08T15:00",
+     "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20270228T235959", "情報交換会"),
+    ("1月から3月まで 毎月第2火曜 15時 情報交換会", MONDAY, "2027-01-12T15:00",
+     "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20270331T235959", "情報交換会"),
+    ("every Friday 10am sync until March", MONDAY, "2026-12-11T10:00",
+     "FREQ=WEEKLY;BYDAY=FR;UNTIL=20270331T235959", "sync"),
+    ("every Friday 10am sync through the end of March", MONDAY, "2026-12-11T10:00",
+     "FREQ=WEEKLY;BYDAY=FR;UNTIL=20270331T235959", "sync"),
+    ("毎週水曜 16時 学習支援 3月いっぱい", MONDAY, "2026-12-09T16:00",
+     "FREQ=WEEKLY;BYDAY=WE;UNTIL=20270331T235959", "学習支援"),
+    ("毎週水曜 16時 学習支援 3月中", MONDAY, "2026-12-09T16:00",
+     "FREQ=WEEKLY;BYDAY=WE;UNTIL=20270331T235959", "学習支援"),
+    ("毎週金曜 16時 見守り 1月いっぱい", MONDAY, "2026-12-11T16:00",
+     "FREQ=WEEKLY;BYDAY=FR;UNTIL=20270131T235959", "見守り"),
+    ("毎週水曜 学習支援 3月いっぱい", MONDAY, "2026-12-09T09:00",
+     "FREQ=WEEKLY;BYDAY=WE;UNTIL=20270331T235959", "学習支援"),
+    # a one-off keeps 3月いっぱい as its deadline, a yearly rule as its day
+    ("3月いっぱい 報告書", MONDAY, "2027-03-31T23:59", None, "報告書"),
+    ("毎年3月いっぱい 棚卸し", MONDAY, "2027-03-31T23:59", "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=-1",
+     "棚卸し"),
+    ("毎日 9時 検温 12月いっぱい", MONDAY, "2026-12-08T09:00", "FREQ=DAILY;UNTIL=20261231T235959",
+     "検温"),
+    # A2. a day in a note about the series (休み, 中止, 延期) stays in the title
+    ("毎週水曜 16時 学習支援 ※12/23は休み", MONDAY, "2026-12-09T16:00", "FREQ=WEEKLY;BYDAY=WE",
+     "学習支援 ※12/23は休み"),
+    ("毎週水曜 16時 学習支援（12月23日は休み）", MONDAY, "2026-12-09T16:00",
+     "FREQ=WEEKLY;BYDAY=WE", "学習支援（12月23日は休み）"),
+    ("毎月第2火曜 15時 情報交換会（12/8は中止）", MONDAY, "2026-12-08T15:00",
+     "FREQ=MONTHLY;BYDAY=2TU", "情報交換会（12/8は中止）"),
+    ("明日 10時 打合せ（12/10に延期の可能性あり）", MONDAY, "2026-12-08T10:00", None,
+     "打合せ（12/10に延期の可能性あり）"),
+    ("毎月第3木曜 19時 地区委員会（8月除く）", MONDAY, "2026-12-17T19:00",
+     "FREQ=MONTHLY;BYDAY=3TH", "地区委員会（8月除く）"),
+    # A3. 平日 / 毎朝 with a part of the day, inside a title after a day and time
+    ("12月21日 10時 平日午後の見守り人員の相談", MONDAY, "2026-12-21T10:00", None,
+     "平日午後の見守り人員の相談"),
+    ("明日 10時 平日午前の見守りシフト", MONDAY, "2026-12-08T10:00", None,
+     "平日午前の見守りシフト"),
+    ("明日 10時 毎朝夕の見守りの件", MONDAY, "2026-12-08T10:00", None, "毎朝夕の見守りの件"),
+    ("平日午後 3時 見守り", MONDAY, "2026-12-07T15:00", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+     "見守り"),
+    # A4. a series between two dates
+    ("every Tuesday 10am from Jan 12 to Mar 16 seniors PC class", MONDAY, "2027-01-12T10:00",
+     "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270316T235959", "seniors PC class"),
+    ("every Tuesday 10am from Jan 12 until Mar 16 seniors PC class", MONDAY, "2027-01-12T10:00",
+     "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270316T235959", "seniors PC class"),
+    ("every Tuesday 10am Jan 12 - Mar 16 seniors PC class", MONDAY, "2027-01-12T10:00",
+     "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270316T235959", "seniors PC class"),
+    ("1月12日〜3月16日 毎週火曜 10時 パソコン教室", MONDAY, "2027-01-12T10:00",
+     "FREQ=WEEKLY;BYDAY=TU;UNTIL=20270316T235959", "パソコン教室"),
+    # A5. 60 minutes or more set apart from the hour are a length in the title
+    ("12月17日 13時 90分の研修の段取り", MONDAY, "2026-12-17T13:00", None, "90分の研修の段取り"),
+    ("明日 10時 75分授業の見学", MONDAY, "2026-12-08T10:00", None, "75分授業の見学"),
+    ("明日 13時 90分 研修", MONDAY, "2026-12-08T13:00", None, "90分 研修"),
+    # A6. the new year's days; a week from / on a day; a kana weekday after a week word
+    ("年明けの11日 13時 新年会", MONDAY, "2027-01-11T13:00", None, "新年会"),
+    ("年明けの月曜 10時 新年会の打合せ", MONDAY, "2027-01-04T10:00", None, "新年会の打合せ"),
+    ("年明けの月曜 10時 打合せ", JAN_TENTH, "2027-01-11T10:00", None, "打合せ"),
+    ("a week from Friday 3pm debrief", MONDAY, "2026-12-18T15:00", None, "debrief"),
+    ("a week from tomorrow 10am follow up", MONDAY, "2026-12-15T10:00", None, "follow up"),
+    ("a week on Friday 3pm debrief", MONDAY, "2026-12-18T15:00", None, "debrief"),
+    ("a week from Monday 10am planning", MONDAY, "2026-12-14T10:00", None, "planning"),
+    ("two weeks from Friday 3pm review", MONDAY, "2026-12-25T15:00", None, "review"),
+    ("every 2 weeks on Friday at 3pm", MONDAY, "2026-12-11T15:00",
+     "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", ""),
+    ("らいしゅう すいよう ごご4じ 読み聞かせ", MONDAY, "2026-12-16T16:00", None, "読み聞かせ"),
+    ("らいしゅう もくよう 10じ 面談", MONDAY, "2026-12-17T10:00", None, "面談"),
+    # A7. 年内 / 週内 / 月内 deadlines, like 年内に / 今週中 / 今月中
+    ("年内〆 会計報告", MONDAY, "2026-12-31T23:59", None, "会計報告"),
+    ("週内に 回覧板を回す", MONDAY, "2026-12-11T23:59", None, "回覧板を回す"),
+    ("今週内に 回覧板を回す", MONDAY, "2026-12-11T23:59", None, "回覧板を回す"),
+    ("月内に 会計報告をまとめる", MONDAY, "2026-12-31T23:59", None, "会計報告をまとめる"),
+    ("今月内に 会計報告", MONDAY, "2026-12-31T23:59", None, "会計報告"),
+    ("今月中〆 会計報告", MONDAY, "2026-12-31T23:59", None, "会計報告"),
+    # A8. an English date before a colon; due / deadline before a time the colon follows
+    ("Deadline Jan 22: partnership survey results", MONDAY, "2027-01-22T09:00", None,
+     "partnership survey results"),
+    ("Dec 18: submit the grant report", MONDAY, "2026-12-18T09:00", None,
+     "submit the grant report"),
+    ("due Friday noon: consent forms", MONDAY, "2026-12-11T12:00", None, "consent forms"),
+    ("due Dec 15 grant report", MONDAY, "2026-12-15T09:00", None, "due grant report"),
+    # B. words of the title
+    ("この土曜 9時 花壇整備", MONDAY, "2026-12-12T09:00", None, "花壇整備"),
+    ("この水曜日の10時 校長面談", MONDAY, "2026-12-09T10:00", None, "校長面談"),
+    ("その次の月曜 10時 打合せ", MONDAY, "2026-12-14T10:00", None, "打合せ"),
+    ("Dec 14 10am plan the Saturday morning club", MONDAY, "2026-12-14T10:00", None,
+     "plan the Saturday morning club"),
+    ("tomorrow 10am Friday night patrol roster", MONDAY, "2026-12-08T10:00", None,
+     "Friday night patrol roster"),
+    ("Thursday 3pm plan the Sunday afternoon concert", MONDAY, "2026-12-10T15:00", None,
+     "plan the Sunday afternoon concert"),
+    ("12月18日 15時 週末の夜回り当番決め", MONDAY, "2026-12-18T15:00", None,
+     "週末の夜回り当番決め"),
+    ("no later than Jan 15 submit the final report", MONDAY, "2027-01-15T09:00", None,
+     "submit the final report"),
+    ("submit expense claims no later than 5pm on Dec 24", MONDAY, "2026-12-24T17:00", None,
+     "submit expense claims"),
+    ("明日の10時に資料を印刷するようリマインドお願いします", MONDAY, "2026-12-08T10:00", None,
+     "資料を印刷する"),
+    ("運営協議会を12月10日15時に設定してください", MONDAY, "2026-12-10T15:00", None, "運営協議会"),
+    ("報告書の締切を来週金曜17時に設定して", MONDAY, "2026-12-18T17:00", None, "報告書の締切"),
+    ("明日 10時 パスワード設定", MONDAY, "2026-12-08T10:00", None, "パスワード設定"),
+    ("Please remind me tomorrow at 9 to call Suzuki-san", MONDAY, "2026-12-08T09:00", None,
+     "call Suzuki-san"),
+    ("Can you set a reminder for Friday 4pm: submit timesheet", MONDAY, "2026-12-11T16:00", None,
+     "submit timesheet"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "now", "start", "rrule", "title"), THIRD_PROBE)
+def test_third_probe_phrasings(
+    text: str, now: datetime, start: str, rrule: str | None, title: str
+) -> None:
+    result = parse(text, now, TOKYO)
+    assert result.error is None, (text, result.error)
+    assert result.start is not None
+    assert (result.start.isoformat(), result.rrule, result.title) == (
+        f"{start}:00+09:00",
+        rrule,
+        title,
+    )
+
+
+LONDON_MONDAY = datetime.fromisoformat("2026-12-07T10:00:00+00:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "start", "title"),
+    [
+        # A9. day/month where people write it so; month/day in Japan and in Japanese text
+        ("31/12 18:00 send greetings", "Europe/London", "2026-12-31T18:00:00+00:00",
+         "send greetings"),
+        ("18/12 3pm school visit", "Europe/London", "2026-12-18T15:00:00+00:00", "school visit"),
+        ("05/01 10:00 kickoff", "Europe/London", "2027-01-05T10:00:00+00:00", "kickoff"),
+        ("31/12/2026 10:00 party", "Europe/London", "2026-12-31T10:00:00+00:00", "party"),
+        ("5/1 9am swim", "Australia/Sydney", "2027-01-05T09:00:00+11:00", "swim"),
+        # only month/day makes a day of it
+        ("12/31 10:00 party", "Europe/London", "2026-12-31T10:00:00+00:00", "party"),
+        ("12/10 15時 会議", "Europe/London", "2026-12-10T15:00:00+00:00", "会議"),
+        ("05/01 10:00 kickoff", "Asia/Tokyo", "2027-05-01T10:00:00+09:00", "kickoff"),
+    ],
+)  # fmt: skip
+def test_slashed_dates_follow_the_chats_zone(text: str, tz: str, start: str, title: str) -> None:
+    result = parse(text, LONDON_MONDAY, tz)
+    assert result.start is not None, (text, result.error)
+    assert (result.start.isoformat(), result.title) == (start, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("March 2027 volunteer fair", "month_only"),  # A10. a month and year: still no day
+        ("3月まで 報告書", "month_only"),  # a month ends only a series
+        ("明日 13時90分", "invalid_time"),  # glued to the hour, 90 minutes is no time
+        ("31/12 18:00 send greetings", "invalid_date"),  # month/day in Tokyo
+    ],
+)
+def test_third_probe_refusals(text: str, code: str) -> None:
+    assert parse(text, MONDAY, TOKYO).error == code
