@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Chat, Update
@@ -27,6 +28,42 @@ USER_LANG = "lang"  # user_data key caching the user's stored /lang choice
 
 Context = ContextTypes.DEFAULT_TYPE
 COMMAND_PREFIX = re.compile(r"^/\S+\s*")
+# Every command some handler answers (tests/test_commands.py checks this against bot.py).
+COMMANDS = frozenset(
+    {"start", "help", "lang", "faq", "reload", "stats", "unanswered", "ics", "meeting",
+     "milestone", "deadline", "remind", "cancel", "edit", "skip", "done", "tz", "notices",
+     "agenda"}
+)  # fmt: skip
+_LEADING_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]+)(?:@(?P<bot>[A-Za-z0-9_]+))?")
+
+
+@dataclass(frozen=True)
+class GluedCommand:
+    """``/meeting毎週月曜 7時半`` read as ``/meeting 毎週月曜 7時半``."""
+
+    name: str  # one of COMMANDS
+    bot: str | None  # the bot it was addressed to (``/faq@renkei_bot質問``), if any
+    text: str  # what follows the command, as typed
+
+
+def glued_command(text: str) -> GluedCommand | None:
+    """A known command with its text typed straight after it, no space (Japanese is written
+    without spaces): ``/faqボランティア保険``, ``/milestone1月末 報告書``, ``/done１``.
+
+    Only when a non-ASCII character follows (a full-width one too), so ``/milestone1 x`` stays
+    an unknown command and ``/start@other_bot`` someone else's; None for anything else."""
+    found = _LEADING_COMMAND.match(text)
+    rest = text[found.end() :] if found is not None else ""
+    if found is None or not rest or rest[0].isascii() or rest[0].isspace():
+        return None
+    typed, bot = found["name"].lower(), found["bot"]
+    if typed in COMMANDS:
+        return GluedCommand(typed, bot, rest)
+    # 「/milestone1月末」: the date's digits were read into the command's name.
+    for name in sorted(COMMANDS, key=len, reverse=True):
+        if bot is None and typed.startswith(name) and typed[len(name) :].isdigit():
+            return GluedCommand(name, None, found["name"][len(name) :] + rest)
+    return None
 
 
 class RedactToken(logging.Filter):
@@ -108,6 +145,9 @@ def command_text(update: Update) -> str:
     """The text after ``/command`` (or ``/command@bot``), as typed, line breaks kept."""
     message = update.effective_message
     text = (message.text or message.caption or "") if message is not None else ""
+    glued = glued_command(text)
+    if glued is not None:
+        return glued.text.strip()
     return COMMAND_PREFIX.sub("", text, count=1).strip()
 
 

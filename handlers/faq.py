@@ -7,10 +7,11 @@ import html
 import logging
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import (
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -39,7 +40,7 @@ from db.faq_repo import (
 )
 from faq.catalog import Catalog, build_catalog, short_key
 from faq.match import MatchResult, match, warm_up
-from faq.smalltalk import GREETING, has_words, small_talk
+from faq.smalltalk import ACK, GREETING, has_words, introduces_self, small_talk
 from faq.store import FaqEntry, StoreError, load_store
 from handlers.common import (
     FAQ_CATALOG,
@@ -51,8 +52,15 @@ from handlers.common import (
     user_lang,
 )
 from handlers.reminders import agenda_reply, request_button
-from scheduler import service
-from scheduler.intent import ReminderRequest, asks_for_agenda, reminder_request, request_body
+from scheduler import render, service
+from scheduler.intent import (
+    AgendaQuestion,
+    ReminderRequest,
+    agenda_question,
+    names_title,
+    reminder_request,
+    request_body,
+)
 from texts import DEFAULT_LANG, LANGUAGES, split_text, t
 
 logger = logging.getLogger(__name__)
@@ -69,6 +77,9 @@ ANSWER_DATA = re.compile(r"^faq:a:([0-9a-f]{8})(?::(\d{1,12}))?$")
 FEEDBACK_DATA = re.compile(r"^faq:f:(\d{1,12}):([01])$")
 TAG_DATA = re.compile(r"^faq:g:([a-z0-9_-]{1,24}):(\d{1,3})$")
 TOPICS_DATA = "faq:t"
+# A named meeting (「次の情報交換会」) is looked for this far ahead; the reply's header says the
+# smallest of these spans that holds what it lists.
+NAMED_AGENDA_SPANS = (30, 90, 366)
 
 
 def catalog_of(context: Context) -> Catalog | None:
@@ -171,28 +182,41 @@ async def respond(update: Update, context: Context, question: str) -> None:
     if catalog is None:
         await message.reply_text(t(lang, "faq.loading"))
         return
+    chat = update.effective_chat
+    private = chat is not None and chat.type == Chat.PRIVATE
     chatter = small_talk(question)
+    if chatter == ACK:
+        # 「了解です」, 👍: nothing to answer; in a group not even a word, in private a short one.
+        if private:
+            await message.reply_text(t(lang, "faq.smalltalk_ack"))
+        return
     if chatter is not None:
         # A greeting or a thank-you on its own is not a question the store failed to answer.
         markup = topics_keyboard(catalog, lang) if chatter == GREETING else None
         await message.reply_text(t(lang, f"faq.smalltalk_{chatter}"), reply_markup=markup)
         return
+    if introduces_self(question):  # 「はじめまして。今年から公民館の担当になりました」
+        await message.reply_text(
+            t(lang, "faq.smalltalk_introduction", bot=context.bot.username),
+            reply_markup=topics_keyboard(catalog, lang),
+        )
+        return
     if not has_words(question):  # 😀😀😀 or ？ alone: nothing to look up or record
         await message.reply_text(t(lang, "faq.not_text"))
         return
-    if asks_for_agenda(question) and update.effective_chat is not None:
+    asked = agenda_question(question)
+    if asked is not None and chat is not None:
         # 「次の会議はいつ？」 in a chat with reminders: its agenda, not the FAQ on /agenda
-        agenda, listed = await agenda_reply(context, update.effective_chat.id, lang)
-        if listed:
+        agenda = await agenda_answer(context, chat.id, lang, asked)
+        if agenda is not None:
             await message.reply_text(agenda)
             return
     request = await reminder_request_in(update, context, question)
     if request is not None:
         command = html.escape(f"/{request.command} {request.text}")
         button = request_button(context, lang, request.command, request.text)
-        await message.reply_text(
-            t(lang, "faq.reminder_hint", command=command), reply_markup=button
-        )
+        hint = "faq.reminder_hint_private" if private else "faq.reminder_hint"
+        await message.reply_text(t(lang, hint, command=command), reply_markup=button)
         return
     prefix = ""
     if len(question) > QUERY_LIMIT:
@@ -236,6 +260,31 @@ async def respond(update: Update, context: Context, question: str) -> None:
         text,
         reply_markup=choices_keyboard(catalog, offered, lang, question_id) if offered else None,
     )
+
+
+async def agenda_answer(
+    context: Context, chat_id: int, lang: str, asked: AgendaQuestion
+) -> str | None:
+    """The chat's agenda for a question about what is coming: the meetings it names by a word
+    of their title (「次の情報交換会」), else everything when it asks in general; None when the
+    chat has nothing to show (the FAQ answers then)."""
+    if asked.name:
+        now = datetime.now(UTC)
+        async with sessions(context)() as session:
+            tz = await service.chat_zone(session, chat_id, settings_of(context).timezone)
+            items = await service.agenda(session, chat_id, now, NAMED_AGENDA_SPANS[-1])
+        named = [item for item in items if names_title(asked.name, item.reminder.title)]
+        if named:
+            latest = max((item.next_at for item in named if item.next_at is not None), default=now)
+            days = next(
+                (span for span in NAMED_AGENDA_SPANS if latest <= now + timedelta(days=span)),
+                NAMED_AGENDA_SPANS[-1],
+            )
+            return render.agenda_text(named, days, tz, lang, now)
+    if not asked.general:
+        return None
+    agenda, listed = await agenda_reply(context, chat_id, lang)
+    return agenda if listed else None
 
 
 async def reminder_request_in(
@@ -295,9 +344,9 @@ async def answer_mention(update: Update, context: Context) -> None:
     question = addressed_text(message, context.bot.username, context.bot.id)
     if question is None:
         return
-    if not question:
+    if not question:  # the mention alone
         lang = await user_lang(update, context)
-        await message.reply_text(t(lang, "faq.group_usage"))
+        await message.reply_text(t(lang, "faq.mention_usage", bot=context.bot.username))
         return
     await respond(update, context, question)
 

@@ -12,7 +12,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -28,8 +34,21 @@ RESTORE_PREFIX = "rem:restore:"
 RESTORE_PATTERN = re.compile(r"^rem:restore:(\d{1,12})$")
 UNSKIP_PREFIX = "rem:unskip:"
 UNSKIP_PATTERN = re.compile(r"^rem:unskip:(\d{1,12}):(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$")
-PLACE_SPLIT = re.compile(r"\s[@＠]\s*")
+# Where a place may begin: an @ or ＠ (see _place_at for the ones that are not a place).
+PLACE_MARK = re.compile(r"[@＠]")
+# foo@example.com: an @ between ASCII letters or digits is inside an e-mail address.
+EMAIL_AT = re.compile(r"(?<=[A-Za-z0-9._%+\-])@(?=[A-Za-z0-9])")
+# @renkei_bot, @tanaka_taro: an ASCII @ glued to a Telegram username (5 to 32 letters, digits
+# or _) is a mention; a place in such letters is written with a space (@ Teams) or ＠.
+MENTION = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}(?![A-Za-z0-9_.@\-])")
+# tomorrow @ 3pm, 明日＠10時: an @ right before a clock time is "at", read by the parser.
+CLOCK_AFTER_AT = re.compile(
+    r"[@＠]\s*(?:(?:午前|午後|朝|夜|夕方|am|pm)\s*)?"
+    r"(?:\d{1,2}\s*(?:時|じ|:\d{2}|[ap]\.?m\b|o'clock)|[一二三四五六七八九十]{1,3}時|正午|noon\b)",
+    re.IGNORECASE,
+)
 ID_PATTERN = re.compile(r"^#?(\d{1,12})$")
+NUMBERED = re.compile(r"#\d{1,12}$")  # an undo button among several names its reminder
 REQUEST_PREFIX = "rem:req:"
 REQUEST_PATTERN = re.compile(r"^rem:req:([0-9a-f]{8})$")
 PENDING_REQUESTS = "reminder_requests"  # chat_data: token -> (command, text) awaiting a press
@@ -69,10 +88,30 @@ async def _seen_chat(session: AsyncSession, update: Update, lang: str) -> int:
 
 
 def _split_place(text: str) -> tuple[str, str | None]:
-    parts = PLACE_SPLIT.split(text)
-    if len(parts) < 2:
+    """``明日10時 定例会 @ 公民館`` / ``…（第4回）@市役所``: the text before the last @ (or ＠)
+    that starts a place, and the place; the @ of an e-mail address, of a mention
+    (``@renkei_bot``) or before a clock time (``明日＠10時``) starts none."""
+    at = _place_at(text)
+    if at is None:
         return text, None
-    return " ".join(parts[:-1]).strip(), parts[-1].strip()
+    return text[:at].strip(), text[at + 1 :].strip()
+
+
+def _place_at(text: str) -> int | None:
+    """Where the last @ that starts a place is, if any."""
+    normal = "".join(_narrow(char) for char in text)  # full-width to ASCII, one for one
+    for mark in reversed(list(PLACE_MARK.finditer(text))):
+        at = mark.start()
+        at_not_place = EMAIL_AT.match(normal, at) or MENTION.match(text, at)
+        if at_not_place or CLOCK_AFTER_AT.match(normal, at):
+            continue
+        return at
+    return None
+
+
+def _narrow(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
 
 
 def _parse_id(word: str) -> int | None:
@@ -141,18 +180,24 @@ async def _create_from(
         t(lang, "rem.undo_button"), callback_data=f"{UNDO_PREFIX}{reminder.id}"
     )
     undo = InlineKeyboardMarkup([[button]])
-    text = "\n".join([render.confirmation(reminder, lang, now), *_doubts(parsed, reminder, lang)])
+    doubts = _doubts(parsed, reminder, lang, text)
+    text = "\n".join([render.confirmation(reminder, lang, now), *doubts])
     await _reply(update, text, undo)
     delivery.kick(context.application)
 
 
-def _doubts(parsed: timeparse.ParsedWhen, reminder: Reminder, lang: str) -> list[str]:
+def _doubts(parsed: timeparse.ParsedWhen, reminder: Reminder, lang: str, text: str) -> list[str]:
     """Lines pointing out what the user may not have meant, each with the /edit that fixes it."""
     lines = []
     if parsed.weekday_mismatch is not None:
         lines.append(render.weekday_hint(reminder, parsed.weekday_mismatch, lang))
     if parsed.early_bare_hour:
         lines.append(render.early_hour_hint(reminder, lang))
+    at = reminder.occurrence or reminder.start
+    if parsed.duration is not None and service.range_end_doubtful(
+        text, at, reminder.duration_minutes, reminder.tz
+    ):
+        lines.append(render.range_end_hint(reminder, lang))
     return lines
 
 
@@ -365,8 +410,26 @@ async def restore_cancelled(update: Update, context: Context) -> None:
         await query.answer(plain(t(lang, f"rem.{exc.code}", id=reminder_id)))
         return
     text = _with_title(lang, "rem.restored", reminder)
-    await _settle(query, text + "\n" + render.schedule_text(reminder, reminder.occurrence, lang))
+    text += "\n" + render.schedule_text(reminder, reminder.occurrence, lang)
+    earlier, others = _rest_of_cancellation(query)
+    await _settle(query, f"{earlier}\n{text}" if earlier else text, others)
     delivery.kick(context.application)
+
+
+def _rest_of_cancellation(query: CallbackQuery) -> tuple[str | None, InlineKeyboardMarkup | None]:
+    """For an undo pressed on the reply to ``/cancel 3 4``: the reply as it reads so far (the
+    restored one is added below it) and the undo buttons of the others, still to press; for a
+    single cancellation, nothing (the message becomes the restored one)."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return None, None
+    keyboard = message.reply_markup.inline_keyboard
+    pressed = [button for row in keyboard for button in row if button.callback_data == query.data]
+    if not pressed or not NUMBERED.search(pressed[0].text):
+        return None, None
+    rows = [[button for button in row if button.callback_data != query.data] for row in keyboard]
+    rows = [row for row in rows if row]
+    return message.text_html, InlineKeyboardMarkup(rows) if rows else None
 
 
 def _with_title(lang: str, key: str, reminder: Reminder) -> str:
@@ -446,9 +509,11 @@ async def edit_reminder(update: Update, context: Context) -> None:
                 title=title[:1000] if title else None,
                 place=place[:500] if place else None,
             )  # fmt: skip
+            report = await service.edit_report(session, reminder, existing, now)
     except service.ReminderError as exc:
         await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
         return
+    stale = await delivery.refresh_notices(context.application, list(report.notices))
     shown_title = html.escape(reminder.title)
     if reminder.id != reminder_id:  # one meeting of the series moved on its own
         lines = [t(lang, "rem.edited_once", id=reminder_id, copy=reminder.id, title=shown_title)]
@@ -458,11 +523,12 @@ async def edit_reminder(update: Update, context: Context) -> None:
     if reminder.place:
         lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
     if parsed is not None:
-        lines.extend(_doubts(parsed, reminder, lang))
+        lines.extend(_doubts(parsed, reminder, lang, text))
     now_at = reminder.occurrence or reminder.start
     if now_at < was and says_postpone(text):
         earlier = render.local_datetime(was, ZoneInfo(reminder.tz), lang, zone=False)
         lines.append(t(lang, "rem.postponed_earlier", before=earlier, id=reminder.id))
+    lines.extend(render.edit_notes(report, existing, stale, lang))
     await _reply(update, "\n".join(lines))
     delivery.kick(context.application)
 

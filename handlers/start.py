@@ -8,9 +8,23 @@ import re
 from typing import Any
 
 from telegram import BotCommand, Chat, Update
-from telegram.ext import Application, BaseHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    BaseHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from handlers.common import Context, may_manage, sessions, store_user_lang, user_lang
+from handlers.common import (
+    Context,
+    glued_command,
+    may_manage,
+    sessions,
+    store_user_lang,
+    user_lang,
+)
 from handlers.faq import catalog_of, topics_keyboard
 from scheduler.service import set_chat_lang
 from texts import LANGUAGES, t
@@ -45,7 +59,11 @@ async def set_language(update: Update, context: Context) -> None:
         return
     choice = (context.args or [""])[0].lower()
     if choice not in LANGUAGES:
-        await message.reply_text(t(await user_lang(update, context), "lang.usage"))
+        lang = await user_lang(update, context)
+        if choice:
+            await message.reply_text(t(lang, "lang.unsupported", choice=html.escape(choice[:20])))
+        else:
+            await message.reply_text(t(lang, "lang.usage"))
         return
     await store_user_lang(update, context, choice)
     chat = update.effective_chat
@@ -56,6 +74,9 @@ async def set_language(update: Update, context: Context) -> None:
 
 
 UNKNOWN_GROUP = 1
+# Ahead of every feature's handlers: a command typed with its text straight after it
+# (「/meeting毎週月曜」) runs as that command, and nothing else sees it.
+GLUED_GROUP = -2
 
 MENU_COMMANDS = (
     "faq",
@@ -87,7 +108,8 @@ COMMAND_SYNONYMS = {
     "language": "lang", "english": "lang", "japanese": "lang", "ask": "faq", "question": "faq",
     "questions": "faq", "commands": "help", "menu": "help", "settings": "help",
 }  # fmt: skip
-_COMMAND = re.compile(r"^/(?P<name>\w+)(?:@(?P<bot>\w+))?")
+# A command's name is ASCII: in 「/shedule明日」 the name is "shedule".
+_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]+|\w+)(?:@(?P<bot>[A-Za-z0-9_]+))?")
 
 
 def known_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> set[str]:
@@ -109,6 +131,34 @@ def closest_command(name: str, known: set[str]) -> str | None:
     close = difflib.get_close_matches(name.lower(), words, n=1, cutoff=0.75)
     meant = COMMAND_SYNONYMS.get(close[0], close[0]) if close else None
     return meant if meant in known else None
+
+
+def command_handler(
+    app: Application[Any, Any, Any, Any, Any, Any], name: str
+) -> CommandHandler[Any, Any] | None:
+    """The handler of ``app`` that answers ``/name``, if any."""
+    for group in sorted(app.handlers):
+        for handler in app.handlers[group]:
+            if isinstance(handler, CommandHandler) and name in handler.commands:
+                return handler
+    return None
+
+
+async def run_glued_command(update: Update, context: Context) -> None:
+    """Run a command with its text typed straight after it (「/meeting毎週月曜」) as usual."""
+    message = update.effective_message
+    glued = glued_command(message.text or "") if message is not None else None
+    if glued is None:
+        return
+    if glued.bot is not None and glued.bot.lower() != (context.bot.username or "").lower():
+        return  # another bot's
+    handler = command_handler(context.application, glued.name)
+    if handler is None:
+        return
+    if handler.filters.check_update(update):  # an edited reminder command changes nothing
+        context.args = glued.text.split()
+        await handler.callback(update, context)
+    raise ApplicationHandlerStop
 
 
 async def answer_unknown_command(update: Update, context: Context) -> None:
@@ -142,6 +192,11 @@ async def on_startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    glued = filters.Regex(r"^/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?[^\x00-\x7F]")
+    app.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGES & filters.TEXT & glued, run_glued_command),
+        group=GLUED_GROUP,
+    )
     app.add_handler(CommandHandler("start", greet_user))
     app.add_handler(CommandHandler("help", show_help))
     app.add_handler(CommandHandler("lang", set_language))

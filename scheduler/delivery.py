@@ -83,6 +83,41 @@ def rsvp_keyboard(delivery_id: int, counts: service.RsvpCounts, lang: str) -> In
     return InlineKeyboardMarkup([buttons])
 
 
+async def refresh_notices(app: AnyApp, delivery_ids: list[int]) -> int:
+    """Edit notices already in their chats to show their reminder as it is now (a new time,
+    title or place, the answers carried along), as an RSVP press does; returns how many could
+    not be edited (deleted meanwhile, or refused), which then still show what they said."""
+    if not delivery_ids:
+        return 0
+    async with _maker(app)() as session:
+        shown = []
+        for row, reminder, chat in await service.deliveries_with_context(session, delivery_ids):
+            if reminder is None or chat is None or row.message_id is None:
+                continue
+            lang = chat.lang or DEFAULT_LANG
+            counts = None
+            markup = None
+            if reminder.kind == service.MEETING:
+                counts = await service.rsvp_counts(session, reminder.id, row.occurrence)
+                markup = rsvp_keyboard(row.id, counts, lang)
+            text = render.notice_text(reminder, row, lang, counts)
+            shown.append((chat.id, row.message_id, text, markup))
+    failed = 0
+    for chat_id, message_id, text, markup in shown:
+        try:
+            await app.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                logger.info("notice %s in chat %s not updated: %s", message_id, chat_id, exc)
+                failed += 1
+        except TelegramError as exc:
+            logger.warning("notice %s in chat %s not updated: %s", message_id, chat_id, exc)
+            failed += 1
+    return failed
+
+
 def _maker(app: AnyApp) -> async_sessionmaker[AsyncSession]:
     from handlers.common import SESSIONMAKER
 

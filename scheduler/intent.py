@@ -32,8 +32,10 @@ _EN_REQUEST = re.compile(
     r"(?P<body2>.+?)[.!?]*$",
     re.IGNORECASE,
 )
+# "call" names a meeting after another word ("the zoom call"); first, it is the task itself
+# ("remind me tomorrow at 9 to call the school").
 _MEETING_WORDS = re.compile(
-    r"会議|定例会|委員会|打ち?合わ?せ|ミーティング|交換会|meeting|call", re.IGNORECASE
+    r"会議|定例会|委員会|打ち?合わ?せ|ミーティング|交換会|meeting|(?<=\w\s)call\b", re.IGNORECASE
 )
 MAX_TITLE = 40
 # 「定例会の前日に通知してもらえますか」, "remind us before each meeting": a question about what
@@ -114,14 +116,28 @@ def reminder_request(body: str, now: datetime, tz: str | ZoneInfo) -> ReminderRe
     return ReminderRequest(command, body)
 
 
-# Answers to a meeting notice, read from a short reply. Refusals are looked for first, since
-# they often hold the accepting word (参加できません, can't attend).
+# Answers to a meeting notice, read from a short reply. A hedge (「行けたら行きます」,
+# 「行けないかも」, "I'll try to come") is a maybe whatever it hedges; then refusals are looked
+# for, since they often hold the accepting word (参加できません, can't attend).
+_RSVP_LATE = re.compile(
+    r"遅れる(?:かも|と思|予定)|遅刻(?:する)?かも|\b(?:might|may)\s+be\s+(?:a\s+(?:bit|little)\s+)?late\b",
+    re.IGNORECASE,
+)
+_RSVP_HEDGE = re.compile(
+    r"かも|(?:行|い|参加|出席|出|伺|来)(?:け|でき|れ|られ)(?:たら|れば)|できれば参加|なるべく"
+    r"|\b(?:might|perhaps|possibly|probably\s+not|if\s+i\s+can)\b"
+    r"|\btry(?:ing)?\s+to\s+(?:come|make|attend|join|be\s+there)",
+    re.IGNORECASE,
+)
 _RSVP_NO = re.compile(
-    r"欠席|不参加|休み|やすみ|欠(?:で|です|します)|(?:行|い|伺|うかが|参加|出席|出)"
-    r"(?:け|え|でき|れ|られ)(?:ませ|ない|ず)|無理|むり|都合が(?:悪|つき?ませ|合いませ|つかな)"
+    r"欠席|不参加|(?<![夏冬春昼連])休み|休ま|やすみ|欠(?:で|です|します)|(?:行|い|伺|うかが|参加|出席|出)"
+    r"(?:け|え|せ|でき|れ|られ)(?:ませ|ない|ず|なく|なかっ)|そう(?:に|も)(?:ない|ありません)"
+    r"|無理|むり|都合が(?:悪|つき?ませ|合いませ|つかな)|パス(?![ワポタ])|見送|見合わせ|遠慮"
+    r"|キャンセル|不在"
     r"|\b(?:can'?t|cannot|can not|won'?t|will not|unable|not)\s+(?:be\s+able\s+to\s+)?"
     r"(?:make|attend|come|join|be there|coming|attending|joining)|\babsent\b"
-    r"|\b(?:apologies|regrets|skip(?:ping)?)\b|^\s*no\b",
+    r"|\b(?:apologies|regrets|skip(?:ping)?)\b|^\s*no\b|\bcount\s+me\s+out\b"
+    r"|\bi'?m\s+out\b|\bi'?ll\s+pass\b|^\s*pass\b",
     re.IGNORECASE,
 )
 _RSVP_MAYBE = re.compile(
@@ -130,9 +146,11 @@ _RSVP_MAYBE = re.compile(
     re.IGNORECASE,
 )
 _RSVP_YES = re.compile(
-    r"出席(?!者|簿)|参加(?!者|費|人数)|(?:行|い)きます|伺います|うかがいます|参ります|まいります|出ます|遅れ|遅刻"
+    r"出席(?!者|簿)|参加(?!者|費|人数)|(?:行|い)きます|伺います|うかがいます|参ります|まいります"
+    r"|出ます|遅れ|遅刻|(?:行け|いけ|出られ|出れ|来られ|来れ|参加でき|出席でき|伺え|うかがえ)"
+    r"(?:ます|る|そう)|途中(?:から|参加|退席|まで)|顔(?:を)?出"
     r"|\b(?:attend(?:ing)?|i'?ll be there|i will be there|count me in|i'?m in|join(?:ing)?"
-    r"|coming|will come|see you there|yes|sure)\b",
+    r"|coming|will come|see you there|yes|sure|late|on my way)\b",
     re.IGNORECASE,
 )
 _QUESTION = re.compile(
@@ -163,41 +181,103 @@ def read_rsvp(text: str) -> str | None:
     reply = _short_reply(text)
     if reply is None:
         return None
-    for answer, pattern in (("no", _RSVP_NO), ("maybe", _RSVP_MAYBE), ("yes", _RSVP_YES)):
+    answers = (
+        ("yes", _RSVP_LATE),
+        ("maybe", _RSVP_HEDGE),
+        ("no", _RSVP_NO),
+        ("maybe", _RSVP_MAYBE),
+        ("yes", _RSVP_YES),
+    )
+    for answer, pattern in answers:
         if pattern.search(reply):
             return answer
     return None
 
 
 # 「次の会議はいつ？」, "when is the next meeting?": the chat's agenda answers.
+_JA_WHEN = (
+    r"\s*(?:いつ|何時|なんじ|何日|何曜|どこ|ある|あります|教えて|を教えて"
+    r"|(?:なん|何)(?:だっけ|でしたっけ|ですか|でしょう|だ)|[は]?[?？]"
+)
 _JA_AGENDA = re.compile(
     r"(?:次|今度|次回|直近|今後|これから|今月|来月|今週|来週)の?"
     r"(?:会議|打ち?合わ?せ|ミーティング|定例会?|委員会|集まり|会合|予定|締め?切り?|〆切|行事)"
-    r"(?:の(?:日程|日時|日にち|時間|時刻|場所|会場))?(?:は|って|も)?"
-    r"\s*(?:いつ|何時|なんじ|何日|どこ|ある|あります|教えて|を教えて|[は]?[?？]|$)"
+    r"(?:の(?:日程|日時|日にち|時間|時刻|場所|会場))?(?:は|って|も)?" + _JA_WHEN + r"|$)"
 )
+# 「次の情報交換会っていつでしたっけ？」, 「今度の推進委員会の場所どこだっけ」: a meeting named by
+# its own word, which the chat's titles may hold. No particle inside the name, and a real
+# question word after it (「次の会議で何を話す？」 and 「次の会議の議事録は？」 are not asking).
+_JA_NAMED = re.compile(
+    r"(?:次|今度|次回|直近)の?(?P<name>[^\sのはをがにでもと、。,.!！?？]{2,20}?)"
+    r"(?:の(?:日程|日時|日にち|時間|時刻|場所|会場))?(?:は|って|も)?" + _JA_WHEN + r")"
+)
+# 「会議室どこ？」, 「会場は？」: where the next meeting is.
+_JA_PLACE = re.compile(r"^(?:会議室|会場|場所)(?:は|って)?\s*(?:どこ|[?？])")
 _EN_AGENDA = re.compile(
     r"\b(?:when|where|what\s+time|what\s+day)\s*(?:is|'s|does)\s+(?:the\s+|our\s+)?next\s+"
-    r"(?:meeting|session|event|deadline|call)|\bwhat'?s\s+(?:coming\s+up|next|on\s+the\s+agenda)"
+    r"(?:(?P<name>[\w-]+(?:\s+[\w-]+){0,2})\s+)?(?:meeting|session|event|deadline|call)"
+    r"|\bwhat'?s\s+(?:coming\s+up|next|on\s+the\s+agenda)"
     r"|\bupcoming\s+(?:meetings|events|deadlines)|^\s*next\s+meeting\s*\??\s*$"
     r"|\bany\s+(?:meetings|deadlines)\s+(?:this|next)\s+(?:week|month)",
     re.IGNORECASE,
 )
+# A name that says "a meeting" (or an event) by itself: 情報交換会, 推進委員会, 防災訓練.
+_MEETINGISH = re.compile(
+    r"(?:会|会議|会合|打ち?合わ?せ|ミーティング|MTG|定例|研修|訓練|行事|イベント|集まり|セミナー"
+    r"|ワークショップ|講座|教室)$",
+    re.IGNORECASE,
+)
+# Words that name no meeting in particular: the whole agenda answers them.
+_GENERIC_NAMES = frozenset(
+    {"会議", "打ち合わせ", "打合せ", "打ち合せ", "打合わせ", "ミーティング", "mtg", "予定",
+     "集まり", "会合", "行事", "イベント", "締切", "締め切り", "〆切", "the", "our"}
+)  # fmt: skip
 MAX_AGENDA_QUESTION = 30
 
 
-def asks_for_agenda(text: str) -> bool:
-    """Whether a short message asks what is coming up in the chat."""
+@dataclass(frozen=True)
+class AgendaQuestion:
+    """A question about what is coming in the chat."""
+
+    name: str  # the meeting it names (「情報交換会」), or "" for 「次の会議」, 「今後の予定」
+    general: bool  # the whole agenda answers it when no title holds ``name``
+
+
+def agenda_question(text: str) -> AgendaQuestion | None:
+    """What a short message asks about what is coming up in the chat, if it asks that."""
     question = unicodedata.normalize("NFKC", text).strip()
     if not question or _too_long(question, MAX_AGENDA_QUESTION):
-        return False
-    return bool(_JA_AGENDA.search(question) or _EN_AGENDA.search(question))
+        return None
+    general = bool(
+        _JA_AGENDA.search(question) or _JA_PLACE.search(question) or _EN_AGENDA.search(question)
+    )
+    named = _JA_NAMED.search(question) or _EN_AGENDA.search(question)
+    name = (named.group("name") or "") if named is not None else ""
+    if name.lower() in _GENERIC_NAMES:
+        name = ""
+    if not general and not name:
+        return None
+    return AgendaQuestion(name, general or bool(_MEETINGISH.search(name)))
+
+
+def asks_for_agenda(text: str) -> bool:
+    """Whether a short message asks what is coming up in the chat, whatever its titles."""
+    found = agenda_question(text)
+    return found is not None and found.general
+
+
+def names_title(name: str, title: str) -> bool:
+    """Whether a meeting ``title`` holds the ``name`` a question used for it."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return bool(folded) and folded in unicodedata.normalize("NFKC", title).casefold()
 
 
 # 「提出しました」, 「完了です」, "done", "submitted": a reply saying a deadline's work is done.
 _DONE = re.compile(
-    r"(?:提出|完了|送付|送信|納品|入稿|対応|作業)(?:しました|済み?|いたしました|です|完了)"
-    r"|(?:出し|送り|終わり|終え|済み|済ませ)ました|^\s*(?:完了|済)\s*[。!！]*\s*$"
+    r"(?:提出|完了|送付|送信|納品|入稿|対応|作業|回収|集計|準備|手配|申請|報告)"
+    r"(?:しました|済み?|いたしました|です|完了|できました|終わりました)"
+    r"|(?:出し|送り|終わり|終え|済み|済ませ|でき|揃い|そろい|集まり)ました"
+    r"|^\s*(?:完了|済)\s*[。!！]*\s*$"
     r"|\b(?:done|submitted|finished|completed|sent(?:\s+it)?|all\s+set)\b",
     re.IGNORECASE,
 )

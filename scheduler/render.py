@@ -6,7 +6,7 @@ Pure functions over rows and values; no ``telegram`` import, no database access.
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from db.models import Delivery, Reminder
@@ -15,6 +15,7 @@ from scheduler.service import (
     MEETING,
     MILESTONE,
     AgendaItem,
+    EditReport,
     RsvpCounts,
     offset_of,
     overdue_index,
@@ -253,3 +254,79 @@ def agenda_text(items: list[AgendaItem], days: int, tz: ZoneInfo, lang: str, now
         lines.append(line + "".join("\n　" + extra for extra in extras))
     lines.append(t(lang, "rem.agenda_zone", zone=tz.key))
     return "\n".join(lines)
+
+
+def _length(minutes: int, lang: str) -> str:
+    hours, rest = divmod(minutes, 60)
+    if rest:
+        return t(lang, "rem.length_hours_minutes", h=hours, m=rest)
+    return t(lang, "rem.length_hours", h=hours)
+
+
+def range_end_hint(reminder: Reminder, lang: str) -> str:
+    """Say where a range read as long or past midnight (10:00-9:00 is 10:00〜21:00) ends,
+    with the /edit that sets another end on the same day."""
+    tz = ZoneInfo(reminder.tz)
+    start = (reminder.occurrence or reminder.start).astimezone(tz)
+    minutes = reminder.duration_minutes or 0
+    end = (start + timedelta(minutes=minutes)).astimezone(tz)
+    shown = _clock(end)
+    if (end - timedelta(minutes=1)).date() != start.date():
+        shown = t(lang, "rem.range_end_next_day", time=shown)
+    return t(
+        lang, "rem.range_end", end=shown, length=_length(minutes, lang), id=reminder.id,
+        start=_clock(start),
+    )  # fmt: skip
+
+
+def edit_notes(report: EditReport, before: Reminder, stale: int, lang: str) -> list[str]:
+    """Lines of an /edit confirmation about what moved with the meeting (its answers, its
+    notices already sent) and what the new rule dropped (days off) or doubled (a one-off)."""
+    reminder = report.reminder
+    tz = ZoneInfo(reminder.tz)
+    lines = []
+    moved = reminder.id != before.id or reminder.occurrence != before.occurrence
+    given = [
+        t(lang, "rem.answer_count", answer=t(lang, f"rem.rsvp_{answer}"), n=n)
+        for answer in ("yes", "no", "maybe")
+        if (n := len(report.answers.who(answer)))
+    ]
+    if given:
+        lines.append(t(lang, "rem.answers_carried", counts=t(lang, "rem.sep").join(given)))
+    if moved and report.notices:
+        if stale:
+            was = before.occurrence or before.start
+            shown = local_datetime(was, tz, lang, zone=False, minutes=before.duration_minutes)
+            lines.append(t(lang, "rem.notices_stale", n=stale, before=shown))
+        else:
+            lines.append(t(lang, "rem.notices_rewritten", n=len(report.notices)))
+    if report.days_off_dropped:
+        dates = t(lang, "rem.sep").join(
+            recurrence.short_date(lang, datetime.combine(day, time())) for day in
+            report.days_off_dropped
+        )  # fmt: skip
+        example = _skip_example(reminder, report.days_off_dropped[0], lang)
+        lines.append(t(lang, "rem.days_off_dropped", dates=dates, id=reminder.id, example=example))
+    for doubled in report.doubled:
+        one_off = doubled.one_off
+        note = t(
+            lang, "rem.doubled_one_off", copy=one_off.id, title=html.escape(one_off.title),
+            when=local_datetime(one_off.occurrence or one_off.start, tz, lang, zone=False),
+            regular=local_date(doubled.regular, tz, lang), id=reminder.id,
+            day=recurrence.day_words(lang, doubled.regular.astimezone(tz)),
+        )  # fmt: skip
+        lines.append(note)
+    return lines
+
+
+def _skip_example(series: Reminder, dropped: date, lang: str) -> str:
+    """What to /skip for a day off the new rule dropped: its one meeting in that month, or the
+    month when the rule has several there (a whole month off: 2月)."""
+    first = dropped.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    found = recurrence.occurrences_on_days(series.start, series.rrule, series.tz, first, last)
+    if len(found) == 1:
+        return recurrence.day_words(lang, found[0].astimezone(ZoneInfo(series.tz)))
+    if found:
+        return t(lang, f"when.month_{dropped.month}")
+    return t(lang, "rem.days_off_example")

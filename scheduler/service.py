@@ -22,6 +22,7 @@ Public API used by other features (calendar export, bench):
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -136,6 +137,28 @@ class AgendaItem:
     skipped: tuple[datetime, ...] = ()  # called-off occurrences still ahead
 
 
+@dataclass(frozen=True)
+class Doubled:
+    """A one-off split from a series with 「今回だけ」 that a new rule now doubles: the
+    series has a regular meeting ``regular`` in the same month as ``one_off``."""
+
+    one_off: Reminder
+    regular: datetime
+
+
+@dataclass(frozen=True)
+class EditReport:
+    """What an /edit did besides the move, for its confirmation: the answers that moved with
+    the meeting, the notices already sent about it (their messages should show the change),
+    the days off the new rule no longer has, and one-offs that now double a regular meeting."""
+
+    reminder: Reminder
+    answers: RsvpCounts = RsvpCounts()
+    notices: tuple[int, ...] = ()
+    days_off_dropped: tuple[date, ...] = ()
+    doubled: tuple[Doubled, ...] = ()
+
+
 @dataclass
 class Recovery:
     """What ``recover`` found after a restart (or a chat coming back)."""
@@ -193,6 +216,36 @@ def valid_zone(name: str) -> str | None:
     lowered = candidate.lower()
     names = _zone_names()
     return names.get(lowered) or names.get(lowered.replace("_", " "))
+
+
+# A range read longer than this is pointed out in the confirmation (10:00-9:00 is 10:00〜21:00).
+LONG_RANGE_MINUTES = 10 * 60
+# 10:00-9:00, 14時〜4時 as typed: a start then an end, each a clock time with minutes or 時.
+_CLOCK = r"(\d{1,2})(?::(\d{2})|時(?:(\d{1,2})分|(半))?)?"
+_TYPED_RANGE = re.compile(rf"(?<![\d/:.\-]){_CLOCK}\s*(?:〜|~|-|–|—|から)\s*{_CLOCK}(?![\d/])")
+
+
+def _typed_minutes(hour: str, minute: str | None, in_kanji: str | None, half: str | None) -> int:
+    return int(hour) * 60 + int(minute or in_kanji or 0) + (30 if half else 0)
+
+
+def range_end_doubtful(text: str, start: datetime, minutes: int | None, tz: str) -> bool:
+    """Whether a range's end was likely read other than meant: the meeting lasts over
+    ``LONG_RANGE_MINUTES``, ends on a later day, or its end was typed earlier than its start
+    (10:00-9:00, 14時〜4時: the parser reads such an end on the next half-day or day)."""
+    if not minutes:
+        return False
+    zone = ZoneInfo(tz)
+    local = start.astimezone(zone)
+    end = (start + timedelta(minutes=minutes - 1)).astimezone(zone)
+    if minutes > LONG_RANGE_MINUTES or end.date() != local.date():
+        return True
+    for found in _TYPED_RANGE.finditer(unicodedata.normalize("NFKC", text)):
+        first = _typed_minutes(*found.group(1, 2, 3, 4))
+        last = _typed_minutes(*found.group(5, 6, 7, 8))
+        if last < first <= 24 * 60:
+            return True
+    return False
 
 
 def parse_offsets(text: str) -> list[int] | None:
@@ -527,6 +580,7 @@ async def move_reminder(
         start = moved
     if only_once and reminder.rrule is not None:
         return await _move_one_occurrence(session, reminder, start, now, max_overdue, duration)
+    was = reminder.occurrence
     await session.execute(
         delete(Delivery).where(Delivery.reminder_id == reminder.id, Delivery.state == PENDING)
     )
@@ -538,8 +592,102 @@ async def move_reminder(
     reminder.status = ACTIVE
     reminder.done_at = None
     reminder.occurrence = None
+    reminder.skipped = _days_off_kept(reminder, now)
     await _start_cursor(session, reminder, now, max_overdue)
+    await _carry_occurrence(session, reminder.id, was, reminder, now)
     return reminder
+
+
+def _days_off_kept(reminder: Reminder, now: datetime) -> list[str]:
+    """The reminder's days off still ahead that its (new) rule still has a meeting on; a day
+    off the rule no longer falls on (2月10日 under 毎月第3水曜) cannot carry over."""
+    if reminder.rrule is None:
+        return list(reminder.skipped or ())
+    today = now.astimezone(ZoneInfo(reminder.tz)).date()
+    return [
+        day
+        for day in reminder.skipped or ()
+        if date.fromisoformat(day) >= today
+        and occurrence_on(reminder, date.fromisoformat(day)) is not None
+    ]
+
+
+async def _carry_occurrence(
+    session: AsyncSession,
+    source_id: int,
+    was: datetime | None,
+    target: Reminder,
+    now: datetime,
+) -> None:
+    """A meeting's occurrence moved from ``was`` (of reminder ``source_id``) to ``target``'s
+    current one: the answers given for it move along (people said they would come to *that*
+    meeting), and so do the notices already sent about it, whose RSVP buttons then count for
+    the new time. A sent notice whose time for the new occurrence is still ahead takes the
+    place of the one just planned: it goes out again then (its old message keeps working
+    until it does)."""
+    moved_to = target.occurrence
+    if (
+        target.kind != MEETING
+        or target.status != ACTIVE
+        or was is None
+        or moved_to is None
+        or was <= now
+        or (source_id == target.id and was == moved_to)
+    ):
+        return
+    given = select(Rsvp.user_id).where(Rsvp.reminder_id == source_id, Rsvp.occurrence == was)
+    await session.execute(
+        delete(Rsvp)
+        .where(
+            Rsvp.reminder_id == target.id,
+            Rsvp.occurrence == moved_to,
+            Rsvp.user_id.in_(given.scalar_subquery()),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Rsvp)
+        .where(Rsvp.reminder_id == source_id, Rsvp.occurrence == was)
+        .values(reminder_id=target.id, occurrence=moved_to, updated_at=Rsvp.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    sent = await session.execute(
+        select(Delivery.id, Delivery.notice).where(
+            Delivery.reminder_id == source_id,
+            Delivery.occurrence == was,
+            Delivery.state == SENT,
+            Delivery.message_id.is_not(None),
+        )
+    )
+    for row_id, notice in sent.tuples().all():
+        twin = (
+            await session.execute(
+                select(Delivery.id, Delivery.state, Delivery.planned_at).where(
+                    Delivery.reminder_id == target.id,
+                    Delivery.occurrence == moved_to,
+                    Delivery.notice == notice,
+                )
+            )
+        ).first()
+        values: dict[str, Any] = {"reminder_id": target.id, "occurrence": moved_to}
+        if twin is not None:
+            if twin.state != PENDING:
+                continue  # the new occurrence has a notice of its own already
+            await session.execute(
+                delete(Delivery)
+                .where(Delivery.id == twin.id)
+                .execution_options(synchronize_session=False)
+            )
+            values.update(
+                state=PENDING, planned_at=twin.planned_at, due_at=twin.planned_at, attempts=0,
+                delayed=False, sent_at=None, last_error=None,
+            )  # fmt: skip
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id == row_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def shift_reminder(
@@ -586,9 +734,10 @@ async def _move_one_occurrence(
     """Call off the series' meeting on ``day`` (by default, ``start``'s) and make a one-off
     copy at ``start``."""
     day = day or start.astimezone(ZoneInfo(series.tz)).date()
+    was = occurrence_on(series, day)
     await skip_occurrences(session, series.chat_id, series.id, (day, day), now, max_overdue)
     length = series.duration_minutes
-    return await create_reminder(
+    one_off = await create_reminder(
         session,
         chat_id=series.chat_id,
         kind=series.kind,
@@ -601,6 +750,8 @@ async def _move_one_occurrence(
         created_by=series.created_by,
         max_overdue=max_overdue,
     )
+    await _carry_occurrence(session, series.id, was, one_off, now)
+    return one_off
 
 
 def _day_and_time(day_of: datetime, time_of: datetime, tz: str) -> datetime:
@@ -732,6 +883,97 @@ async def describe_reminder(
     if place:
         reminder.place = place
     return reminder
+
+
+async def edit_report(
+    session: AsyncSession, reminder: Reminder, before: Reminder, now: datetime
+) -> EditReport:
+    """What an edit of ``before`` (the reminder as it was, read before the edit) into
+    ``reminder`` (the one edited, or the one-off split from it) carried along or dropped."""
+    occurrence = reminder.occurrence
+    moved = reminder.id != before.id or occurrence != before.occurrence
+    answers = RsvpCounts()
+    if moved and reminder.kind == MEETING and occurrence is not None:
+        answers = await rsvp_counts(session, reminder.id, occurrence)
+    notices: tuple[int, ...] = ()
+    if occurrence is not None:
+        found = await session.scalars(
+            select(Delivery.id)
+            .where(
+                Delivery.reminder_id == reminder.id,
+                Delivery.occurrence == occurrence,
+                Delivery.message_id.is_not(None),
+                Delivery.state.in_((SENT, PENDING)),
+            )
+            .order_by(Delivery.id)
+        )
+        notices = tuple(found.all())
+    if reminder.id != before.id or reminder.rrule is None:
+        return EditReport(reminder, answers, notices)
+    zone = ZoneInfo(reminder.tz)
+    today = now.astimezone(zone).date()
+    kept = set(reminder.skipped or ())
+    lost = [
+        date.fromisoformat(day)
+        for day in sorted(before.skipped or ())
+        if day not in kept and date.fromisoformat(day) >= today
+    ]
+    # A day before the series now begins has no meeting anyway: no need to call it off again.
+    begins = reminder.start.astimezone(zone).date()
+    dropped = tuple(day for day in lost if day >= begins)
+    doubled = await _doubled_one_offs(session, reminder, before.title, lost, now)
+    return EditReport(reminder, answers, notices, dropped, doubled)
+
+
+async def _doubled_one_offs(
+    session: AsyncSession,
+    series: Reminder,
+    old_title: str,
+    dropped: Sequence[date],
+    now: datetime,
+) -> tuple[Doubled, ...]:
+    """One-offs of the series' chat, kind and title (how 「今回だけ」 made them) in a period of
+    the rule (a month for a monthly rule, a week for a weekly one) that lost its day off, where
+    the series now has a regular meeting as well."""
+    periods = {_period(series.rrule, day)[0] for day in dropped}
+    if not periods:
+        return ()
+    zone = ZoneInfo(series.tz)
+    candidates = await session.scalars(
+        select(Reminder)
+        .where(
+            Reminder.chat_id == series.chat_id,
+            Reminder.kind == series.kind,
+            Reminder.rrule.is_(None),
+            Reminder.status == ACTIVE,
+            Reminder.title.in_({series.title, old_title}),
+            Reminder.id != series.id,
+        )
+        .order_by(Reminder.start, Reminder.id)
+    )
+    found = []
+    for one_off in candidates.all():
+        first, last = _period(series.rrule, one_off.start.astimezone(zone).date())
+        if one_off.start <= now or first not in periods:
+            continue
+        regular = [
+            at
+            for at in _occurrences_on_days(series, first, last)
+            if at > now and local_day(at, zone) not in (series.skipped or ())
+        ]
+        if regular:
+            found.append(Doubled(one_off, regular[0]))
+    return tuple(found)
+
+
+def _period(rrule: str | None, day: date) -> tuple[date, date]:
+    """The first and last day of the rule's period around ``day``: its week for a weekly or
+    daily rule (Monday to Sunday), else its month."""
+    if rrule is not None and re.search(r"FREQ=(?:WEEKLY|DAILY)", rrule):
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=6)
+    first = day.replace(day=1)
+    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 # --- planning -----------------------------------------------------------------------------

@@ -7,9 +7,12 @@ from datetime import datetime
 import pytest
 
 from scheduler.intent import (
+    AgendaQuestion,
     EditWords,
     ReminderRequest,
+    agenda_question,
     asks_for_agenda,
+    names_title,
     read_done,
     read_edit_words,
     read_rsvp,
@@ -40,6 +43,13 @@ def suggested(text: str) -> ReminderRequest | None:
         ("set a reminder for Dec 10 5pm grant report", "remind", "Dec 10 5pm grant report"),
         ("remind us tomorrow at 10 about the steering meeting", "meeting",
          "tomorrow at 10 about the steering meeting"),
+        # "call" is the task here, not a meeting: a plain reminder titled "call the school"
+        ("remind me tomorrow at 9 to call the school", "remind",
+         "tomorrow at 9 to call the school"),
+        ("remind me to call the school tomorrow at 9", "remind",
+         "call the school tomorrow at 9"),
+        ("remind us on Friday at 3pm about the zoom call", "meeting",
+         "on Friday at 3pm about the zoom call"),
     ],
 )  # fmt: skip
 def test_a_request_with_a_time_and_a_subject_gets_its_command(
@@ -113,11 +123,44 @@ def test_words_after_an_edits_time_rename_or_say_this_one_only(
         ("cannot attend", "no"),
         ("not sure yet", "maybe"),
         ("Sorry, I can't make it this time, see you next month", "no"),
+        # a hedge is a maybe, whichever way it leans
+        ("行けたら行きます", "maybe"),
+        ("行けるかも", "maybe"),
+        ("木曜は仕事で行けないかも…", "maybe"),
+        ("参加できれば参加します", "maybe"),
+        ("I'll try to come", "maybe"),
+        ("might not make it", "maybe"),
+        # plans that changed, and other ways to say no
+        ("すみません、急用で行けなくなりました", "no"),
+        ("参加できなくなりました", "no"),
+        ("今回はパスで", "no"),
+        ("無理そうです", "no"),
+        ("行けそうにないです", "no"),
+        ("欠席させてください", "no"),
+        ("欠で", "no"),
+        ("今回は見送ります", "no"),
+        ("顔出せません", "no"),
+        ("can't make it after all", "no"),
+        ("count me out", "no"),
+        ("I'll pass this time", "no"),
+        # and of saying yes
+        ("やっぱり行けそうです", "yes"),
+        ("行けます！", "yes"),
+        ("参加させていただきます", "yes"),
+        ("遅れて参加します", "yes"),
+        ("途中からになります", "yes"),
+        ("顔出します", "yes"),
+        ("少し遅れるかもしれません", "yes"),  # late is still there
+        ("running late but coming", "yes"),
+        ("I might be a bit late", "yes"),
         # questions and other talk are left to the FAQ
         ("出席しますか？", None),
         ("会場はどこですか", None),
         ("了解です", None),
         ("Is it in room 3?", None),
+        ("行けなくなった場合はどうすれば？", None),
+        ("パスワードを忘れました", None),
+        ("夏休みの活動について", None),
         ("参加者は何人くらいを予定していて、資料は何部用意すればよいか教えてください", None),
     ],
 )
@@ -150,10 +193,57 @@ def test_a_short_reply_to_a_meeting_notice_is_read_as_an_answer(
         ("会議の日程を決めるには？", False),
         ("次の会議で何を話す？", False),
         ("how do I schedule a meeting?", False),
+        ("次の予定なんだっけ", True),
+        ("会議室どこ？", True),
+        ("次の情報交換会っていつでしたっけ？", True),  # names a meeting: a meeting word
+        ("今度の推進委員会の場所どこだっけ", True),
+        ("次の会議は何を準備すれば？", False),
     ],
 )
 def test_a_question_about_what_is_coming_is_recognised(text: str, asks: bool) -> None:
     assert asks_for_agenda(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("次の情報交換会っていつでしたっけ？", AgendaQuestion("情報交換会", True)),
+        ("今度の推進委員会の場所どこだっけ", AgendaQuestion("推進委員会", True)),
+        ("次回の定例会の日時は？", AgendaQuestion("定例会", True)),
+        ("When is the next steering meeting?", AgendaQuestion("steering", True)),
+        # a word of the chat's titles only: the whole agenda is no answer when none holds it
+        ("次回の補助金申請はいつから？", AgendaQuestion("補助金申請", False)),
+        # no meeting in particular
+        ("次の会議はいつ？", AgendaQuestion("", True)),
+        ("次の予定なんだっけ", AgendaQuestion("", True)),
+        ("会議室どこ？", AgendaQuestion("", True)),
+        ("When is the next meeting?", AgendaQuestion("", True)),
+        ("次の会議の議事録はどこ？", None),
+        ("次の会議で何を話す？", None),
+        ("次の人は誰？", None),
+    ],
+)
+def test_a_question_can_name_the_meeting_it_asks_about(
+    text: str, expected: AgendaQuestion | None
+) -> None:
+    assert agenda_question(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "holds"),
+    [
+        ("情報交換会", "地域情報交換会（第3回）", True),
+        ("推進委員会", "連携推進委員会", True),
+        ("steering", "Steering Committee", True),
+        ("ＰＴＡ", "PTA役員会", True),
+        ("情報交換会", "運営委員会", False),
+        ("", "運営委員会", False),
+    ],
+)
+def test_a_named_meeting_is_found_by_a_word_of_its_title(
+    name: str, title: str, holds: bool
+) -> None:
+    assert names_title(name, title) is holds
 
 
 @pytest.mark.parametrize(
@@ -166,6 +256,12 @@ def test_a_question_about_what_is_coming_is_recognised(text: str, asks: bool) ->
         ("終わりました", True),
         ("Done", True),
         ("submitted", True),
+        ("全員分回収できました", True),
+        ("回収完了です", True),
+        ("集計が終わりました", True),
+        ("できました！", True),
+        ("まだできていません", False),
+        ("回収できましたか？", False),
         ("まだ提出していません", False),
         ("提出しましたか？", False),
         ("いつまでに提出？", False),

@@ -649,3 +649,211 @@ async def test_shifting_into_the_past_is_refused_and_changes_nothing(maker: Make
         async with maker.begin() as session:
             await service.shift_reminder(session, CHAT, meeting.id, -timedelta(days=10), NOW)
     assert await pending_occurrences(maker, meeting.id) == {DEC_9}
+
+
+# --- what moves with an edited meeting ----------------------------------------------------
+
+DEC_9_AT_16 = datetime(2025, 12, 9, 7, 0, tzinfo=UTC)
+
+
+async def answer(maker: Maker, reminder_id: int, occurrence: datetime) -> None:
+    """Two people answer the meeting: A comes, B cannot."""
+    async with maker.begin() as session:
+        await service.set_rsvp(session, reminder_id, occurrence, 1, "A", "yes", NOW)
+        await service.set_rsvp(session, reminder_id, occurrence, 2, "B", "no", NOW)
+
+
+async def snapshot(maker: Maker, reminder_id: int) -> Reminder:
+    """The reminder as the handler reads it before an edit (its own session, now closed)."""
+    async with maker() as session:
+        found = await service.get_reminder(session, CHAT, reminder_id)
+    assert found is not None
+    return found
+
+
+async def test_a_meeting_moved_within_its_day_keeps_its_answers_and_sent_notices(
+    maker: Maker,
+) -> None:
+    """/edit 1 16時 after the 1-day notice went out and two people answered."""
+    reminder = await make(maker, service.MEETING, DEC_9)
+    day_before = DEC_9 - timedelta(days=1)
+    assert await send_all_due(maker, day_before) == ["before:86400"]
+    await answer(maker, reminder.id, DEC_9)
+    before = await snapshot(maker, reminder.id)
+    edited_at = day_before + timedelta(hours=2)  # past 16:00 the day before
+
+    async with maker.begin() as session:
+        moved = await service.move_reminder(
+            session, CHAT, reminder.id, DEC_9_AT_16, edited_at, keep_day=True
+        )
+        report = await service.edit_report(session, moved, before, edited_at)
+
+    assert (report.answers.who("yes"), report.answers.who("no")) == (("A",), ("B",))
+    async with maker() as session:
+        assert await service.rsvp_counts(session, reminder.id, DEC_9) == service.RsvpCounts()
+        (item,) = await service.agenda(session, CHAT, edited_at)
+    assert (item.next_at, item.rsvp.yes, item.rsvp.no) == (DEC_9_AT_16, 1, 1)
+    ledger = [(r.notice, r.occurrence, r.state) for r in await rows(maker, reminder.id)]
+    assert ledger == [  # the sent notice now stands for 16:00; the 1-hour one is planned
+        ("before:86400", DEC_9_AT_16, "sent"),
+        ("before:3600", DEC_9_AT_16, "pending"),
+    ]
+    (sent,) = [r for r in await rows(maker, reminder.id) if r.state == "sent"]
+    assert report.notices == (sent.id,)
+
+
+async def test_a_sent_notice_whose_time_comes_again_is_sent_again_for_the_new_day(
+    maker: Maker,
+) -> None:
+    """Postponed a week after its 1-day notice: that notice goes out again before the new day,
+    and until then its message (with its buttons) stands for the new day."""
+    reminder = await make(maker, service.MEETING, DEC_9)
+    day_before = DEC_9 - timedelta(days=1)
+    await send_all_due(maker, day_before)
+    await answer(maker, reminder.id, DEC_9)
+    week_later = DEC_9 + timedelta(weeks=1)
+    async with maker.begin() as session:
+        await service.shift_reminder(session, CHAT, reminder.id, timedelta(weeks=1), day_before)
+    planned = await rows(maker, reminder.id)
+    assert [(r.notice, r.occurrence, r.state, r.due_at) for r in planned] == [
+        ("before:86400", week_later, "pending", week_later - timedelta(days=1)),
+        ("before:3600", week_later, "pending", week_later - timedelta(hours=1)),
+    ]
+    assert planned[0].message_id == 1  # the message already sent keeps taking answers
+    async with maker() as session:
+        counts = await service.rsvp_counts(session, reminder.id, week_later)
+    assert (counts.yes, counts.no) == (1, 1)
+
+
+async def test_a_series_moved_to_a_new_time_keeps_the_answers_for_its_next_meeting(
+    maker: Maker,
+) -> None:
+    """/edit 2 16時半 on a series: the answers for its next meeting follow it."""
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    await answer(maker, series.id, DEC_9)
+    before = await snapshot(maker, series.id)
+    dec_9_at_1630 = DEC_9 + timedelta(minutes=90)
+    async with maker.begin() as session:
+        moved = await service.move_reminder(
+            session, CHAT, series.id, dec_9_at_1630, NOW, keep_day=True
+        )
+        report = await service.edit_report(session, moved, before, NOW)
+    assert (moved.occurrence, report.answers.yes, report.answers.no) == (dec_9_at_1630, 1, 1)
+    assert report.days_off_dropped == ()
+
+
+async def test_only_this_meeting_moved_takes_its_answers_and_notices_along(
+    maker: Maker,
+) -> None:
+    """「今回だけ16時」: the one-off copy gets the answers and the notice already sent."""
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    day_before = DEC_9 - timedelta(days=1)
+    await send_all_due(maker, day_before)
+    await answer(maker, series.id, DEC_9)
+    before = await snapshot(maker, series.id)
+    edited_at = day_before + timedelta(hours=2)
+    async with maker.begin() as session:
+        copy = await service.move_reminder(
+            session, CHAT, series.id, DEC_9_AT_16, edited_at, only_once=True
+        )
+        report = await service.edit_report(session, copy, before, edited_at)
+    assert copy.id != series.id
+    assert (report.answers.yes, report.answers.no) == (1, 1)
+    assert [(r.notice, r.occurrence, r.state) for r in await rows(maker, copy.id)] == [
+        ("before:86400", DEC_9_AT_16, "sent"),
+        ("before:3600", DEC_9_AT_16, "pending"),
+    ]
+    assert len(report.notices) == 1
+    assert await pending_occurrences(maker, series.id) == {JAN_13}
+
+
+async def test_a_meeting_moved_without_answers_or_notices_reports_none(maker: Maker) -> None:
+    reminder = await make(maker, service.MEETING, DEC_9)
+    before = await snapshot(maker, reminder.id)
+    async with maker.begin() as session:
+        moved = await service.move_reminder(session, CHAT, reminder.id, JAN_13, NOW)
+        report = await service.edit_report(session, moved, before, NOW)
+    assert report == service.EditReport(moved)
+
+
+THIRD_WEDNESDAYS = "FREQ=MONTHLY;BYDAY=3WE"
+DEC_17 = datetime(2025, 12, 17, 6, 0, tzinfo=UTC)  # Wed 17 Dec 15:00 JST, the 3rd Wednesday
+
+
+async def test_a_new_rule_drops_the_days_off_it_has_no_meeting_on_and_says_so(
+    maker: Maker,
+) -> None:
+    """/skip 1 2月 and 「12月9日の回だけ16時」, then /edit 1 毎月第3水曜日: 10 Feb is no
+    meeting of the new rule, and the 16:00 one-off doubles the new 17 Dec meeting."""
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    await skip(maker, series.id, date(2026, 2, 1), date(2026, 2, 28))
+    async with maker.begin() as session:
+        one_off = await service.move_reminder(
+            session, CHAT, series.id, DEC_9_AT_16, NOW, only_once=True
+        )
+    before = await snapshot(maker, series.id)
+    assert before.skipped == ["2025-12-09", "2026-02-10"]
+
+    async with maker.begin() as session:
+        moved = await service.move_reminder(
+            session, CHAT, series.id, DEC_17, NOW, THIRD_WEDNESDAYS, keep_time=True
+        )
+        report = await service.edit_report(session, moved, before, NOW)
+
+    assert moved.skipped == []
+    assert report.days_off_dropped == (date(2026, 2, 10),)
+    assert [(d.one_off.id, d.regular) for d in report.doubled] == [(one_off.id, DEC_17)]
+    async with maker() as session:
+        items = await service.agenda(session, CHAT, NOW, days=90)
+    assert all(item.skipped == () for item in items)
+    notes = "\n".join(render.edit_notes(report, before, 0, "ja"))
+    assert "2月10日(火) は新しい日程に当たらなくなり" in notes, notes
+    assert "<code>/skip 1 2月18日</code>" in notes, notes  # that month's new meeting
+    assert f"#{one_off.id}「運営委員会」（2025年12月9日(火) 16:00）" in notes, notes
+    assert f"<code>/cancel {one_off.id}</code> または <code>/skip 1 12月17日</code>" in notes
+    assert "12月9日(火)・" not in notes  # no meeting of the new rule is due that early
+    english = "\n".join(render.edit_notes(report, before, 0, "en"))
+    assert "no meeting on Tue 10 Feb" in english and "/skip 1 18 Feb" in english, english
+
+
+async def test_a_new_rule_keeps_the_days_off_it_still_has_a_meeting_on(maker: Maker) -> None:
+    """Every Tuesday to every Tuesday and Thursday: a Tuesday off stays off."""
+    start = datetime(2025, 12, 2, 6, 0, tzinfo=UTC)
+    series = await make(maker, service.MEETING, start, rrule="FREQ=WEEKLY;BYDAY=TU")
+    await skip(maker, series.id, date(2025, 12, 16))
+    before = await snapshot(maker, series.id)
+    async with maker.begin() as session:
+        moved = await service.move_reminder(
+            session, CHAT, series.id, start, NOW, "FREQ=WEEKLY;BYDAY=TU,TH"
+        )
+        report = await service.edit_report(session, moved, before, NOW)
+    assert moved.skipped == ["2025-12-16"] and report.days_off_dropped == ()
+    async with maker() as session:
+        (item,) = await service.agenda(session, CHAT, NOW)
+    assert item.skipped == (datetime(2025, 12, 16, 6, 0, tzinfo=UTC),)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes", "doubtful"),
+    [
+        ("12/10 10:00-9:00 逆の時間", 660, True),  # read as 10:00〜21:00
+        ("12/10 14時〜4時 会議", 120, True),  # read as 14:00〜16:00
+        ("12/10 22時〜1時 夜間作業", 180, True),  # ends the next day
+        ("12/10 9:00〜20:00 イベント", 660, True),  # a long day, as typed: still said
+        ("1/19 14:00〜15:30 連携推進委員会", 90, False),
+        ("午後2時〜4時 打合せ", 120, False),
+        ("10時半〜12時 打合せ", 90, False),
+        ("3-5pm meeting", 120, False),
+        ("2026-01-19 10:00-11:00 review", 60, False),
+        ("12/10-12/12 10時 研修", None, False),
+    ],
+)
+def test_a_range_end_read_later_than_typed_is_doubtful(
+    text: str, minutes: int | None, doubtful: bool
+) -> None:
+    start = datetime(2025, 12, 10, 1, 0, tzinfo=UTC)  # 10:00 JST
+    if text.startswith(("12/10 14", "午後")):
+        start = datetime(2025, 12, 10, 5, 0, tzinfo=UTC)  # 14:00 JST
+    if text.startswith("12/10 22"):
+        start = datetime(2025, 12, 10, 13, 0, tzinfo=UTC)  # 22:00 JST
+    assert service.range_end_doubtful(text, start, minutes, "Asia/Tokyo") is doubtful

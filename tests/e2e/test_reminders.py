@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from handlers.reminders import _split_place
 from tests.e2e.conftest import StartBot
 from tests.fake_telegram import BOT_USERNAME, Chat, FakeTelegramServer, JSONDict, User
 
@@ -454,3 +455,167 @@ async def test_migrated_group_gets_the_notice_at_its_new_id(
         assert conn.execute("SELECT active FROM chats WHERE id = ?", (GROUP.id,)).fetchone() == (
             0,
         )
+
+
+def weekday_ahead(days: int) -> str:
+    """The Japanese weekday ``days`` from today in Tokyo (水 for a Wednesday)."""
+    day = datetime.now(ZoneInfo("Asia/Tokyo")).date() + timedelta(days=days)
+    return "月火水木金土日"[day.weekday()]
+
+
+def shown(server: FakeTelegramServer, message: JSONDict) -> JSONDict:
+    """The bot's message as the chat sees it now (after any edits)."""
+    (now,) = [
+        m for m in server.sent_messages(GROUP.id) if m["message_id"] == message["message_id"]
+    ]
+    return now
+
+
+async def test_answers_and_sent_notices_move_with_a_meeting_given_a_new_time(
+    group_bot: FakeTelegramServer, tmp_path: Path
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/notices 0", "会議のお知らせを")
+    await create(server, CHAIR, "/meeting 明日 18:00 定例会", "会議を登録しました")
+    weekday = weekday_ahead(3)  # never today: its meeting stays ahead all through the test
+    await create(server, CHAIR, f"/meeting 毎週{weekday}曜 16時 学習支援", "会議を登録しました")
+    mark = server.mark()
+    move_pending(database(tmp_path), datetime.now(UTC))
+    meeting = await server.wait_for_message(
+        GROUP.id, "会議の時間です\n定例会", since=mark, timeout=NOTICE_WAIT
+    )
+    series = await server.wait_for_message(
+        GROUP.id, "会議の時間です\n学習支援", since=mark, timeout=NOTICE_WAIT
+    )
+    assert "18:00" in meeting["text"] and "16:00" in series["text"]
+    await server.press_button(meeting, buttons(meeting)["出席 0"], MEMBER)
+    await server.wait_for_message(GROUP.id, "出席 1・欠席 0・未定 0", timeout=20)
+    await server.press_button(meeting, buttons(meeting)["欠席 0"], GUEST)
+    await server.wait_for_message(GROUP.id, "出席 1・欠席 1・未定 0", timeout=20)
+    await server.press_button(series, buttons(series)["出席 0"], MEMBER)
+    await server.wait_for_message(GROUP.id, "出席 1・欠席 0・未定 0", timeout=20)
+
+    moved = await create(server, CHAIR, "/edit 1 19時", "を変更しました")
+    assert "出欠の回答（出席1・欠席1）は変更後の回に引き継ぎました" in moved["text"], moved["text"]
+    assert "送信済みのお知らせ（1件）も変更後の日時に書き換えました" in moved["text"]
+    notice = shown(server, meeting)
+    assert "19:00" in notice["text"] and "18:00" not in notice["text"], notice["text"]
+    assert f"出席 1・欠席 1・未定 0\n出席: {MEMBER.first_name}\n欠席: Guest" in notice["text"]
+    # its buttons still count, now for 19:00
+    await server.press_button(notice, buttons(notice)["出席 1"], CHAIR)
+    again = await server.wait_for_message(GROUP.id, "出席 2・欠席 1・未定 0", timeout=20)
+    assert again["message_id"] == meeting["message_id"] and "19:00" in again["text"]
+
+    later = await create(server, CHAIR, "/edit 2 16時半", "を変更しました")
+    assert "出欠の回答（出席1）は変更後の回に引き継ぎました" in later["text"], later["text"]
+    notice = shown(server, series)
+    assert "16:30" in notice["text"] and "出席 1・欠席 0・未定 0" in notice["text"]
+
+    await server.group_message(GROUP, MEMBER, "/agenda")
+    agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
+    assert "19:00" in agenda["text"] and "出席 2・欠席 1・未定 0" in agenda["text"]
+    assert "16:30" in agenda["text"] and "出席 1・欠席 0・未定 0" in agenda["text"]
+    retitled = await create(server, CHAIR, "/edit 1 @ 第2会議室", "を変更しました")
+    assert "引き継ぎました" not in retitled["text"]  # nothing moved this time
+    assert "場所: 第2会議室" in shown(server, meeting)["text"]
+
+
+async def test_a_new_rule_says_which_days_off_it_dropped_and_which_one_off_doubles(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/meeting 毎月第2火曜日 15時 定例会", "会議を登録しました")
+    skipped = await create(server, CHAIR, "/skip 1 再来月", "休みにしました")
+    day_off = re.search(r"(\d+月\d+日)\(火\)", skipped["text"])
+    assert day_off, skipped["text"]
+    once = await create(server, CHAIR, "/edit 1 今回だけ 16時", "この回だけ変更しました")
+    moved_day = re.search(r"(\d+年\d+月\d+日\(火\)) 16:00", once["text"])
+    assert moved_day, once["text"]
+
+    edited = await create(server, CHAIR, "/edit 1 毎月第3水曜日", "を変更しました")
+    text = edited["text"]
+    assert "毎月第3水曜日 15:00" in text, text
+    assert f"休みにしていた {day_off.group(1)}(火) は新しい日程に当たらなくなり" in text, text
+    assert re.search(r"/skip 1 \d+月\d+日 のように改めて", text), text
+    doubled = f"#2「定例会」（{moved_day.group(1)} 16:00）は「今回だけ」変更した回ですが"
+    assert doubled in text and "/cancel 2" in text, text
+
+    await server.group_message(GROUP, MEMBER, "/agenda 120")
+    agenda = await server.wait_for_message(GROUP.id, "今後120日間", timeout=20)
+    assert "休み:" not in agenda["text"], agenda["text"]
+
+
+async def test_undoing_one_of_several_cancellations_keeps_the_other_undo_buttons(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/meeting 12月3日 15時 運営委員会", "会議を登録しました")
+    await create(server, CHAIR, "/milestone 12月15日 17時 報告書の提出", "締切を登録しました")
+    both = await create(server, CHAIR, "/cancel 1 2", "を取り消しました")
+    assert set(buttons(both)) == {"↩️ 元に戻す #1", "↩️ 元に戻す #2"}
+
+    await server.press_button(both, buttons(both)["↩️ 元に戻す #1"], CHAIR)
+    first = await server.wait_for_message(GROUP.id, "#1「運営委員会」を元に戻しました", timeout=20)
+    assert "#2「報告書の提出」を取り消しました" in first["text"], first["text"]
+    assert set(buttons(first)) == {"↩️ 元に戻す #2"}
+    await server.press_button(first, buttons(first)["↩️ 元に戻す #2"], CHAIR)
+    second = await server.wait_for_message(
+        GROUP.id, "#2「報告書の提出」を元に戻しました", timeout=20
+    )
+    assert "#1「運営委員会」を元に戻しました" in second["text"], second["text"]
+    assert buttons(second) == {}
+    await server.group_message(GROUP, MEMBER, "/agenda 366")
+    agenda = await server.wait_for_message(GROUP.id, "今後366日間", timeout=20)
+    assert "運営委員会" in agenda["text"] and "報告書の提出" in agenda["text"]
+
+
+async def test_a_place_written_right_after_the_title_and_a_range_read_long_are_explained(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    created = await create(
+        server, CHAIR, "/meeting 1/19 14:00〜15:30 連携推進委員会（第4回）@市役所",
+        "会議を登録しました",
+    )  # fmt: skip
+    text = created["text"]
+    assert "連携推進委員会（第4回）\n" in text and "場所: 市役所" in text, text
+    assert "@" not in text and "14:00〜15:30" in text and "終わりを" not in text
+
+    day = datetime.now(ZoneInfo("Asia/Tokyo")).date() + timedelta(days=10)
+    reversed_range = await create(
+        server, CHAIR, f"/meeting {day.month}/{day.day} 10:00-9:00 逆の時間", "会議を登録しました"
+    )
+    text = reversed_range["text"]
+    assert "10:00〜21:00" in text, text
+    assert "終わりを21:00として登録しました（11時間の予定）" in text, text
+    assert "/edit 2 10:00〜終わりの時刻" in text, text
+    fixed = await create(server, CHAIR, "/edit 2 10:00〜11:00", "を変更しました")
+    assert "10:00〜11:00" in fixed["text"] and "終わりを" not in fixed["text"], fixed["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1/19 14:00〜15:30 会議（第4回）@市役所", ("1/19 14:00〜15:30 会議（第4回）", "市役所")),
+        ("明日 10時 定例会 @ 公民館", ("明日 10時 定例会", "公民館")),
+        ("明日 10時 定例会＠第２会議室", ("明日 10時 定例会", "第２会議室")),
+        ("明日 10時 定例会 @Zoom", ("明日 10時 定例会", "Zoom")),
+        ("明日 10時 定例会 @ Teams", ("明日 10時 定例会", "Teams")),
+        ("明日 10時 定例会 @", ("明日 10時 定例会", "")),  # refused: no place after @
+        (" @ 第2会議室", ("", "第2会議室")),  # /edit 3 @ 第2会議室
+        ("明日 10時 foo@example.com と打合せ", None),  # an e-mail address
+        ("明日 10時 定例会 @renkei_bot", None),  # a mention
+        ("@tanaka_taro 明日10時 打合せ", None),
+        ("明日 10時 定例会 @Teams", None),  # username-shaped: write "@ Teams" or ＠Teams
+        ("明日＠10時 定例会", None),  # @ before a time is "at"
+        ("tomorrow @ 3pm review", None),
+        ("明日 @ 午後3時 定例会", None),
+        ("tomorrow @ 3pm review @ Room 5", ("tomorrow @ 3pm review", "Room 5")),
+        ("明日＠１０時 定例会 ＠公民館", ("明日＠１０時 定例会", "公民館")),
+        ("明日 10時 定例会 foo@example.com @ 3階", ("明日 10時 定例会 foo@example.com", "3階")),
+    ],
+)
+def test_a_place_starts_at_an_at_sign_that_is_no_address_mention_or_time(
+    text: str, expected: tuple[str, str] | None
+) -> None:
+    assert _split_place(text) == (expected or (text, None))
