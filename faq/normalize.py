@@ -320,21 +320,34 @@ def restore_katakana(text: str, spellings: Spellings) -> str:
 
     def rewrite(found: re.Match[str]) -> str:
         run = found.group()
-        pieces: list[str] = []
-        start = 0
-        while start < len(run):
-            for end in range(len(run), start + MIN_RESTORED_READING - 1, -1):
-                spelling = spellings.spelling(run[start:end], fuzzy=end == len(run))
-                if spelling is not None:
-                    pieces.append(to_katakana(spelling))
-                    start = end
-                    break
-            else:
-                pieces.append(run[start])
-                start += 1
-        return "".join(pieces)
+
+        def store_word(start: int, end: int) -> str | None:
+            spelling = spellings.spelling(run[start:end], fuzzy=end == len(run))
+            return to_katakana(spelling) if spelling is not None else None
+
+        return _longest_words(run, store_word, len(run))
 
     return _KATAKANA_RUN.sub(rewrite, text)
+
+
+def _longest_words(
+    run: str, replacement: Callable[[int, int], str | None], longest: int
+) -> str:
+    """``run`` with, from left to right, the longest pieces (at least MIN_RESTORED_READING and at
+    most ``longest`` characters) that ``replacement`` has a word for replaced by it."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(run):
+        for end in range(min(len(run), start + longest), start + MIN_RESTORED_READING - 1, -1):
+            found = replacement(start, end)
+            if found is not None:
+                pieces.append(found)
+                start = end
+                break
+        else:
+            pieces.append(run[start])
+            start += 1
+    return "".join(pieces)
 
 
 def restore_english(text: str, spellings: Spellings, is_word: Callable[[str], bool]) -> str:
@@ -399,22 +412,16 @@ def _restore_run(
     nouns_only: bool,
 ) -> str:
     folded = to_hiragana(run)
-    pieces: list[str] = []
-    start = 0
-    while start < len(folded):
-        stop = start + MIN_RESTORED_READING - 1
-        for end in range(min(len(folded), start + MAX_RESTORED_READING), stop, -1):
-            written = vocabulary.get(folded[start:end])
-            if written is not None and _may_restore(
-                offset + start, offset + end, morphemes, nouns_only
-            ):
-                pieces.append(written)
-                start = end
-                break
-        else:
-            pieces.append(run[start])
-            start += 1
-    return "".join(pieces)
+
+    def written_form(start: int, end: int) -> str | None:
+        written = vocabulary.get(folded[start:end])
+        if written is None or not _may_restore(
+            start + offset, end + offset, morphemes, nouns_only
+        ):
+            return None
+        return written
+
+    return _longest_words(run, written_form, MAX_RESTORED_READING)
 
 
 def _may_restore(
