@@ -29,11 +29,11 @@ from handlers.common import Context, may_manage, sessions, user_lang
 from handlers.reminders import complete_milestone
 from scheduler import delivery, render, service
 from scheduler.intent import read_done, read_rsvp
+from scheduler.service import called_off
 from texts import DEFAULT_LANG, LANGUAGES, plain, t
 
 RSVP_PATTERN = re.compile(r"^rsvp:(\d{1,12}):([ynm])$")
-CANCELLED = "cancelled"
-SKIPPED = "skipped"
+CANCELLED = service.OFF_CANCELLED
 TITLE_IN_NOTE = 40  # a button's note is a toast: a long title is cut
 
 
@@ -65,15 +65,6 @@ def _chat_lang(chat: Chat | None) -> str:
     return chat.lang if chat is not None and chat.lang else DEFAULT_LANG
 
 
-def called_off(reminder: Reminder, occurrence: datetime) -> str | None:
-    """CANCELLED or SKIPPED when ``occurrence`` of a meeting will not take place, else None."""
-    if reminder.status == service.CANCELLED:
-        return CANCELLED
-    if service.local_day(occurrence, ZoneInfo(reminder.tz)) in (reminder.skipped or ()):
-        return SKIPPED
-    return None
-
-
 def _refusal(reminder: Reminder, occurrence: datetime, off: str, lang: str) -> str:
     """Why an answer for a called-off meeting is not taken."""
     title = reminder.title
@@ -95,14 +86,11 @@ async def _save_answer(
     return text, delivery.rsvp_keyboard(row.id, counts, chat_lang)
 
 
-async def _closed_notice(
-    session: AsyncSession, row: Delivery, reminder: Reminder, off: str
-) -> str:
+async def _closed_notice(session: AsyncSession, row: Delivery, reminder: Reminder) -> str:
     """The notice of a called-off meeting as it should now read, without buttons."""
-    counts = await service.rsvp_counts(session, reminder.id, row.occurrence)
     chat_lang = _chat_lang(await session.get(Chat, row.chat_id))
-    text = render.notice_text(reminder, row, chat_lang, counts)
-    return text + "\n" + t(chat_lang, f"rem.notice_{off}")
+    text, _ = await delivery.notice_now(session, row, reminder, chat_lang)
+    return text
 
 
 def _unchanged(exc: BadRequest) -> bool:
@@ -153,7 +141,7 @@ async def record_rsvp(update: Update, context: Context) -> None:
         ):
             off = called_off(reminder, row.occurrence)
             if off is not None:
-                closed = await _closed_notice(session, row, reminder, off)
+                closed = await _closed_notice(session, row, reminder)
                 refusal = plain(_refusal(reminder, row.occurrence, off, lang)), closed
             else:
                 saved = await _save_answer(session, row, reminder, user, answer)
@@ -201,7 +189,7 @@ async def answer_notice_reply(update: Update, context: Context) -> None:
             takes = service.notice_takes_rsvp(row, reminder, chat_id, notice_id)
             off = called_off(reminder, row.occurrence) if takes else None
             if answer is not None and off is not None:
-                closed = await _closed_notice(session, row, reminder, off)
+                closed = await _closed_notice(session, row, reminder)
             elif answer is not None and takes:
                 saved = await _save_answer(session, row, reminder, user, answer)
     if found is None:

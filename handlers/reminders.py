@@ -383,8 +383,10 @@ async def _cancel(
     try:
         async with sessions(context).begin() as session:
             reminder = await service.cancel_reminder(session, chat_id, reminder_id)
+            sent = await service.sent_notices(session, reminder.id, _now())
     except service.ReminderError as exc:
         return t(lang, f"rem.{exc.code}", id=reminder_id), None
+    await delivery.refresh_notices(context.application, sent)  # their buttons go
     return _with_title(lang, "rem.cancelled", reminder), reminder.id
 
 
@@ -406,9 +408,11 @@ async def restore_cancelled(update: Update, context: Context) -> None:
             reminder = await service.restore_reminder(
                 session, chat_id, reminder_id, _now(), settings.max_overdue_notices
             )
+            sent = await service.sent_notices(session, reminder.id, _now())
     except service.ReminderError as exc:
         await query.answer(plain(t(lang, f"rem.{exc.code}", id=reminder_id)))
         return
+    await delivery.refresh_notices(context.application, sent)  # their buttons are back
     text = _with_title(lang, "rem.restored", reminder)
     text += "\n" + render.schedule_text(reminder, reminder.occurrence, lang)
     earlier, others = _rest_of_cancellation(query)
@@ -556,9 +560,11 @@ async def skip_occurrence(update: Update, context: Context) -> None:
             reminder, called_off = await service.skip_occurrences(
                 session, chat_id, reminder_id, days, now, settings.max_overdue_notices
             )
+            sent = await service.sent_notices(session, reminder.id, now, called_off)
     except service.ReminderError as exc:
         await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
         return
+    await delivery.refresh_notices(context.application, sent)  # their buttons go
     tz = ZoneInfo(reminder.tz)
     text = t(
         lang, "rem.skipped", id=reminder.id, title=html.escape(reminder.title),
@@ -585,14 +591,17 @@ async def undo_skip(update: Update, context: Context) -> None:
         return
     reminder_id = int(match.group(1))
     settings = settings_of(context)
+    now = _now()
     try:
         async with sessions(context).begin() as session:
             reminder, restored = await service.unskip_occurrences(
-                session, chat_id, reminder_id, days, _now(), settings.max_overdue_notices
+                session, chat_id, reminder_id, days, now, settings.max_overdue_notices
             )
+            sent = await service.sent_notices(session, reminder.id, now, restored)
     except service.ReminderError as exc:
         await query.answer(plain(t(lang, f"rem.{exc.code}", id=reminder_id)))
         return
+    await delivery.refresh_notices(context.application, sent)  # their buttons are back
     title = html.escape(reminder.title)
     if restored:
         tz = ZoneInfo(reminder.tz)

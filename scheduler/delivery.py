@@ -35,7 +35,7 @@ from telegram.error import (
 from telegram.ext import Application, ContextTypes, JobQueue
 
 from config import Settings
-from db.models import Delivery
+from db.models import Delivery, Reminder
 from scheduler import render, service
 from texts import DEFAULT_LANG, t
 
@@ -83,10 +83,25 @@ def rsvp_keyboard(delivery_id: int, counts: service.RsvpCounts, lang: str) -> In
     return InlineKeyboardMarkup([buttons])
 
 
+async def notice_now(
+    session: AsyncSession, row: Delivery, reminder: Reminder, lang: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A sent notice as it should read now: a meeting's with its answers and RSVP buttons or,
+    when that occurrence is called off (cancelled, or a day off), saying so without buttons."""
+    if reminder.kind != service.MEETING:
+        return render.notice_text(reminder, row, lang), None
+    counts = await service.rsvp_counts(session, reminder.id, row.occurrence)
+    off = service.called_off(reminder, row.occurrence)
+    if off is not None:
+        return render.closed_notice_text(reminder, row, lang, counts, off), None
+    return render.notice_text(reminder, row, lang, counts), rsvp_keyboard(row.id, counts, lang)
+
+
 async def refresh_notices(app: AnyApp, delivery_ids: list[int]) -> int:
     """Edit notices already in their chats to show their reminder as it is now (a new time,
-    title or place, the answers carried along), as an RSVP press does; returns how many could
-    not be edited (deleted meanwhile, or refused), which then still show what they said."""
+    title or place, the answers carried along; a called-off meeting's without its buttons, a
+    meeting put back with them again), as an RSVP press does; returns how many could not be
+    edited (deleted meanwhile, or refused), which then still show what they said."""
     if not delivery_ids:
         return 0
     async with _maker(app)() as session:
@@ -94,13 +109,7 @@ async def refresh_notices(app: AnyApp, delivery_ids: list[int]) -> int:
         for row, reminder, chat in await service.deliveries_with_context(session, delivery_ids):
             if reminder is None or chat is None or row.message_id is None:
                 continue
-            lang = chat.lang or DEFAULT_LANG
-            counts = None
-            markup = None
-            if reminder.kind == service.MEETING:
-                counts = await service.rsvp_counts(session, reminder.id, row.occurrence)
-                markup = rsvp_keyboard(row.id, counts, lang)
-            text = render.notice_text(reminder, row, lang, counts)
+            text, markup = await notice_now(session, row, reminder, chat.lang or DEFAULT_LANG)
             shown.append((chat.id, row.message_id, text, markup))
     failed = 0
     for chat_id, message_id, text, markup in shown:

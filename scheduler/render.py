@@ -186,6 +186,14 @@ def notice_text(
     return "\n".join(lines)
 
 
+def closed_notice_text(
+    reminder: Reminder, delivery: Delivery, lang: str, counts: RsvpCounts | None, off: str
+) -> str:
+    """The notice of a called-off meeting (``off``: service.OFF_CANCELLED or OFF_SKIPPED) as
+    it reads once its buttons are gone: as before, with why it takes no answers."""
+    return notice_text(reminder, delivery, lang, counts) + "\n" + t(lang, f"rem.notice_{off}")
+
+
 def rsvp_names(counts: RsvpCounts, lang: str) -> list[str]:
     """``出席: 花子、太郎`` per answer given, at most MAX_NAMES_SHOWN names each (escaped)."""
     lines = []
@@ -264,7 +272,7 @@ def _length(minutes: int, lang: str) -> str:
 
 
 def range_end_hint(reminder: Reminder, lang: str) -> str:
-    """Say where a range read as long or past midnight (10:00-9:00 is 10:00〜21:00) ends,
+    """Say where a long range, or one past midnight (22時〜1時: 01:00 the next day), ends,
     with the /edit that sets another end on the same day."""
     tz = ZoneInfo(reminder.tz)
     start = (reminder.occurrence or reminder.start).astimezone(tz)

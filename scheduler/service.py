@@ -218,9 +218,9 @@ def valid_zone(name: str) -> str | None:
     return names.get(lowered) or names.get(lowered.replace("_", " "))
 
 
-# A range read longer than this is pointed out in the confirmation (10:00-9:00 is 10:00〜21:00).
+# A range longer than this is pointed out in the confirmation, as typed or not (9:00〜20:00).
 LONG_RANGE_MINUTES = 10 * 60
-# 10:00-9:00, 14時〜4時 as typed: a start then an end, each a clock time with minutes or 時.
+# 14時〜4時, 22:00-1:00 as typed: a start then an end, each a clock time with minutes or 時.
 _CLOCK = r"(\d{1,2})(?::(\d{2})|時(?:(\d{1,2})分|(半))?)?"
 _TYPED_RANGE = re.compile(rf"(?<![\d/:.\-]){_CLOCK}\s*(?:〜|~|-|–|—|から)\s*{_CLOCK}(?![\d/])")
 
@@ -231,8 +231,9 @@ def _typed_minutes(hour: str, minute: str | None, in_kanji: str | None, half: st
 
 def range_end_doubtful(text: str, start: datetime, minutes: int | None, tz: str) -> bool:
     """Whether a range's end was likely read other than meant: the meeting lasts over
-    ``LONG_RANGE_MINUTES``, ends on a later day, or its end was typed earlier than its start
-    (10:00-9:00, 14時〜4時: the parser reads such an end on the next half-day or day)."""
+    ``LONG_RANGE_MINUTES``, ends on a later day (22時〜1時, from an evening start), or its end
+    was typed earlier than its start (14時〜4時: read on the afternoon clock, 16:00). The parser
+    refuses any other end at or before the start (10:00-9:00), so those never get here."""
     if not minutes:
         return False
     zone = ZoneInfo(tz)
@@ -332,6 +333,20 @@ def next_occurrence(
 def local_day(moment: datetime, zone: ZoneInfo) -> str:
     """The ISO date of ``moment`` in ``zone``: how days off are stored and sent in buttons."""
     return moment.astimezone(zone).date().isoformat()
+
+
+# Why an occurrence of a meeting will not take place (the ``rem.notice_*`` text keys).
+OFF_CANCELLED = "cancelled"
+OFF_SKIPPED = "skipped"
+
+
+def called_off(reminder: Reminder, occurrence: datetime) -> str | None:
+    """OFF_CANCELLED or OFF_SKIPPED when ``occurrence`` of a reminder will not take place."""
+    if reminder.status == CANCELLED:
+        return OFF_CANCELLED
+    if local_day(occurrence, ZoneInfo(reminder.tz)) in (reminder.skipped or ()):
+        return OFF_SKIPPED
+    return None
 
 
 def occurrence_on(reminder: Reminder, day: date) -> datetime | None:
@@ -1195,6 +1210,32 @@ async def claim_many(session: AsyncSession, delivery_ids: Sequence[int]) -> list
         .returning(Delivery.id)
     )
     return sorted(result.scalars().all())
+
+
+async def sent_notices(
+    session: AsyncSession,
+    reminder_id: int,
+    after: datetime,
+    occurrences: Sequence[datetime] | None = None,
+) -> list[int]:
+    """The notices of a meeting already in their chats (sent, with a message id) for its
+    occurrences later than ``after`` (only those in ``occurrences`` when given), in id order:
+    the ones whose RSVP buttons go when it is called off and come back when it is put back.
+    None for other reminders: their notices have no buttons."""
+    query = (
+        select(Delivery.id)
+        .join(Reminder, Reminder.id == Delivery.reminder_id)
+        .where(
+            Reminder.kind == MEETING,
+            Delivery.reminder_id == reminder_id,
+            Delivery.state == SENT,
+            Delivery.message_id.is_not(None),
+            Delivery.occurrence > after,
+        )
+    )
+    if occurrences is not None:
+        query = query.where(Delivery.occurrence.in_(list(occurrences)))
+    return list((await session.scalars(query.order_by(Delivery.id))).all())
 
 
 async def deliveries_with_context(

@@ -32,8 +32,12 @@ Conventions (documented here because users and tests rely on them):
 - A month with no day (``来年3月``, ``in March``, ``March 2027``) is refused (``month_only``)
   unless a day is given elsewhere; ``3月中`` / ``3月いっぱい`` is a deadline at 23:59 on its last
   day (after a repetition it ends the series instead, see below).
-- A range (``15時から17時``, ``3pm-5pm``) starts at its first time; its end gives ``duration``
-  (an end at or before the start is on the next day, over 12 hours is not a range).
+- A range (``15時から17時``, ``3pm-5pm``) starts at its first time; its end gives ``duration``,
+  taken as typed: a bare end hour below 12 after an afternoon start is on the afternoon clock
+  (``午後2時〜4時`` ends at 16:00), an earlier end after a start from 18:00 or an end said to be
+  in the morning is on the next day (``22時〜1時``, ``午後5時から朝3時まで``), and any other end at
+  or before the start is refused (``end_before_start``: ``10:00-9:00``); over 12 hours is not a
+  range.
 - Recurrences start at their first occurrence strictly after now, or, when a start day is
   given (``12月18日から隔週金曜``, ``every Tuesday starting Dec 15``, ``1月から毎月第2火曜``,
   ``来年4月から``, ``来月から`` / ``starting next month``, ``from January``, ``来年度から`` /
@@ -167,6 +171,7 @@ PART_DEFAULT_HOURS: dict[str, int] = {
 }
 ERROR_CODES = (
     "empty", "no_time", "past", "invalid_date", "invalid_time", "month_only", "two_times",
+    "end_before_start",
 )  # fmt: skip
 _WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WORKDAYS = (0, 1, 2, 3, 4)
@@ -1809,16 +1814,31 @@ def _pick_clock(tokens: list[_Token], text: str) -> tuple[_Clock | None, list[_T
 
 
 MAX_RANGE = timedelta(hours=12)
+# A range starting at this hour or later may end after midnight (22時〜1時).
+OVERNIGHT_FROM = 18
+
+
+class _EndBeforeStart(Exception):
+    """A range whose end, as typed, is at or before its start (10:00-9:00, 14:00〜13:00)."""
 
 
 def _range_length(clock: _Clock, end: _Token) -> timedelta | None:
-    """From the start clock to a range's end time: ``午後2時〜4時`` ends at 16:00, and an end
-    at or before the start is read on the next day (``22時〜1時``). Over 12 hours: no range."""
+    """From the start clock to a range's end time, the end taken as typed. A bare end hour
+    below 12 after an afternoon or evening start is on the afternoon clock (``午後2時〜4時``
+    ends at 16:00); an earlier end after a start from 18:00, or an end said to be in the morning
+    after an afternoon start, is on the next day (``22時〜1時``, ``午後五時から朝3時まで``); any
+    other end at or before the start raises _EndBeforeStart. Over 12 hours: no range."""
     if end.hour is None:
         return None
     minutes = _apply_part(end.hour, end.part) * 60 + end.minute - (clock.hour * 60 + clock.minute)
-    later = (0, 12 * 60, 24 * 60) if end.part is None and end.hour < 12 else (0, 24 * 60)
-    length = next(timedelta(minutes=minutes + shift) for shift in later if minutes + shift > 0)
+    if minutes <= 0 < minutes + 12 * 60 and end.part is None and end.hour < 12 <= clock.hour:
+        minutes += 12 * 60
+    next_morning = clock.hour >= 12 and end.part in ("morning", "am", "late")
+    if minutes <= 0 and (clock.hour >= OVERNIGHT_FROM or next_morning):
+        minutes += 24 * 60
+    if minutes <= 0:
+        raise _EndBeforeStart
+    length = timedelta(minutes=minutes)
     return length if length <= MAX_RANGE else None
 
 
@@ -2291,7 +2311,10 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
             rrule = _shift_weekdays(rrule, (local_start.date() - start.date()).days)
             rrule = _until_in(rrule, read_in, zone)
         start = local_start
-    duration = _range_length(clock, range_ends[0]) if clock and range_ends else None
+    try:
+        duration = _range_length(clock, range_ends[0]) if clock and range_ends else None
+    except _EndBeforeStart:
+        return ParsedWhen(None, None, title, "end_before_start")
     logger.debug("parsed %r -> %s %s %s %s", text, start, rrule, duration, error)
     if start is None:
         return ParsedWhen(None, rrule, title, error)

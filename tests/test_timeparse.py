@@ -892,6 +892,8 @@ def test_parse_days_says_none_for_what_names_no_day(text: str) -> None:
         ("明日 15時から17時まで 研修", 120),
         ("午後2時〜4時 会議", 120),  # the end takes the start's afternoon
         ("22時〜1時 夜間パトロール", 180),  # ends after midnight
+        ("午後5時から朝3時まで 夜間作業", 600),  # an end said to be in the morning: next day
+        ("明日 2pm-1am party", 660),
         ("next friday 3-5pm steering committee", 120),
         ("3pm to 4:30pm call", 90),
         ("明日 10時 会議", None),  # no range, no length
@@ -899,7 +901,23 @@ def test_parse_days_says_none_for_what_names_no_day(text: str) -> None:
         ("明日10～11時 打合せ", 60),
         ("next Wed 10-11:30 planning", 90),
         ("明日 15時 1-2時間 打合せ", None),  # a number of hours is not a range
-        ("14時-13時 会議", None),  # 23 hours is not a meeting's length
+        # the end is taken as typed: no half-day or day added to it
+        ("明日 10:00-11:00 面談", 60),
+        ("明日 9時〜11時 研修", 120),
+        ("明日 10:00-21:00 イベント", 660),  # a long day, as typed
+        ("明日 9時〜12時 研修", 180),
+        ("明日 12時〜1時 昼休み当番", 60),  # noon is afternoon: 1 is 13:00
+        ("明日 14時〜4時 会議", 120),  # an afternoon start: the typed end is 16:00
+        ("明日 16:00-5:30 面談", 90),
+        ("明日 16:15〜4:30 面談", 15),
+        ("明日 20時〜9時 懇親会", 60),  # an evening start: 9 is 21:00, before the next day
+        ("明日 19時〜21時 懇親会", 120),
+        ("明日 23:00-0:30 点検", 90),  # from 18:00 on, an earlier end is the next day
+        ("明日 18時〜2時 夜間作業", 480),
+        ("明日 午後10時〜午前1時 見回り", 180),
+        ("10pm-2am tomorrow night shift", 240),
+        ("明日 午前10時〜午後1時 研修", 180),  # an end with its own 午後 is read as written
+        ("明日 11am-1pm lunch meeting", 120),
     ],
 )
 def test_a_time_range_gives_the_length(text: str, minutes: int | None) -> None:
@@ -907,6 +925,24 @@ def test_a_time_range_gives_the_length(text: str, minutes: int | None) -> None:
     assert result.error is None
     expected = None if minutes is None else timedelta(minutes=minutes)
     assert result.duration == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "明日 10:00-9:00 会議",  # was 10:00〜21:00
+        "明日 14:00〜13:00 会議",  # an end of 13 is not on the morning clock
+        "明日 14時-13時 会議",  # was no range at all (23 hours)
+        "明日 11時〜1時 打合せ",  # a morning start: 1 is 1:00, not 13:00
+        "明日 10:00〜10:00 会議",  # no length
+        "明日 15時〜2時 作業",  # before 18:00 a range does not run past midnight
+        "毎週月曜 10:00-9:30 朝会",
+    ],
+)
+def test_a_range_ending_at_or_before_its_start_is_refused(text: str) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert (result.start, result.error) == (None, "end_before_start")
+    assert "例" in error_message("end_before_start", "ja")
 
 
 WEEKDAY_NOTES = [

@@ -93,6 +93,7 @@ MESSAGES: dict[str, str] = {
     "when.error.invalid_date": "存在しない日付です（2月30日や13月など）。例: 「12月10日 15:00 成果報告書の提出」",
     "when.error.invalid_time": "時刻が正しくありません（時は0〜24、分は0〜59。am/pm を付けるなら時は1〜12で、13pm ではなく 1pm）。例: 「15:30」「午後3時半」",
     "when.error.two_times": "1つのリマインダーに時刻は1つだけです。時刻ごとに分けて登録してください。例: 「毎日 9時 検温」と「毎日 17時 検温」の2件",
+    "when.error.end_before_start": "終わりの時刻が始まりより前です。始まり〜終わりの順に書いてください。例: 「10:00〜11:30」、日付をまたぐ夜の作業なら「22時〜1時」",
     "when.error.bad_input": "入力行を読めませんでした。text・now（時差付き ISO 8601）・tz（例: Asia/Tokyo）を持つ JSON の1行にしてください。",
     "when.one_off": "{date} {time}",
     "when.recurring": "{pattern} {time}（次回: {next}）",

@@ -569,7 +569,7 @@ async def test_undoing_one_of_several_cancellations_keeps_the_other_undo_buttons
     assert "運営委員会" in agenda["text"] and "報告書の提出" in agenda["text"]
 
 
-async def test_a_place_written_right_after_the_title_and_a_range_read_long_are_explained(
+async def test_a_place_after_the_title_a_reversed_range_and_one_past_midnight_are_explained(
     group_bot: FakeTelegramServer,
 ) -> None:
     server = group_bot
@@ -583,14 +583,17 @@ async def test_a_place_written_right_after_the_title_and_a_range_read_long_are_e
 
     day = datetime.now(ZoneInfo("Asia/Tokyo")).date() + timedelta(days=10)
     reversed_range = await create(
-        server, CHAIR, f"/meeting {day.month}/{day.day} 10:00-9:00 逆の時間", "会議を登録しました"
+        server, CHAIR, f"/meeting {day.month}/{day.day} 10:00-9:00 逆の時間", "終わりの時刻が"
     )
-    text = reversed_range["text"]
-    assert "10:00〜21:00" in text, text
-    assert "終わりを21:00として登録しました（11時間の予定）" in text, text
-    assert "/edit 2 10:00〜終わりの時刻" in text, text
-    fixed = await create(server, CHAIR, "/edit 2 10:00〜11:00", "を変更しました")
-    assert "10:00〜11:00" in fixed["text"] and "終わりを" not in fixed["text"], fixed["text"]
+    assert "例: 「10:00〜11:30」" in reversed_range["text"], reversed_range["text"]
+    overnight = await create(
+        server, CHAIR, f"/meeting {day.month}/{day.day} 22時〜1時 夜間作業", "会議を登録しました"
+    )
+    text = overnight["text"]
+    assert "終わりを翌日の01:00として登録しました（3時間の予定）" in text, text
+    assert "/edit 2 22:00〜終わりの時刻" in text, text
+    fixed = await create(server, CHAIR, "/edit 2 22:00〜23:30", "を変更しました")
+    assert "22:00〜23:30" in fixed["text"] and "終わりを" not in fixed["text"], fixed["text"]
 
 
 @pytest.mark.parametrize(
@@ -619,3 +622,71 @@ def test_a_place_starts_at_an_at_sign_that_is_no_address_mention_or_time(
     text: str, expected: tuple[str, str] | None
 ) -> None:
     assert _split_place(text) == (expected or (text, None))
+
+
+async def notice_edit(
+    server: FakeTelegramServer, notice: JSONDict, contains: str, since: int
+) -> JSONDict:
+    """The notice as the bot edited it after ``since``, its text containing ``contains``."""
+    request = await server.wait_for(
+        lambda r: (
+            r.method.lower() == "editmessagetext"
+            and r.message is not None
+            and r.message["message_id"] == notice["message_id"]
+            and contains in str(r.message.get("text", ""))
+        ),
+        since=since,
+        timeout=20,
+    )
+    assert request.message is not None
+    return request.message
+
+
+async def test_sent_notices_lose_their_buttons_when_called_off_and_get_them_back_on_undo(
+    group_bot: FakeTelegramServer, tmp_path: Path
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/notices 0", "会議のお知らせを")
+    await create(server, CHAIR, "/meeting 明日 18:00 定例会", "会議を登録しました")
+    weekday = weekday_ahead(3)  # never today: its meeting stays ahead all through the test
+    await create(server, CHAIR, f"/meeting 毎週{weekday}曜 16時 学習支援", "会議を登録しました")
+    mark = server.mark()
+    move_pending(database(tmp_path), datetime.now(UTC))
+    meeting = await server.wait_for_message(
+        GROUP.id, "会議の時間です\n定例会", since=mark, timeout=NOTICE_WAIT
+    )
+    series = await server.wait_for_message(
+        GROUP.id, "会議の時間です\n学習支援", since=mark, timeout=NOTICE_WAIT
+    )
+    await server.press_button(meeting, buttons(meeting)["出席 0"], MEMBER)
+    await server.wait_for_message(GROUP.id, "出席 1・欠席 0・未定 0", timeout=20)
+
+    # /cancel: the notice says so at once, its answers kept, and takes no more
+    mark = server.mark()
+    cancelled = await create(server, CHAIR, "/cancel 1", "取り消しました")
+    closed = await notice_edit(server, meeting, "（中止になりました）", mark)
+    assert "定例会" in closed["text"] and "出席 1・欠席 0・未定 0" in closed["text"]
+    assert buttons(closed) == {}
+    assert buttons(shown(server, meeting)) == {}
+    assert set(buttons(shown(server, series))) == {"出席 0", "欠席 0", "未定 0"}
+
+    # undo: the notice is as it was, its buttons back and counting
+    mark = server.mark()
+    await server.press_button(cancelled, buttons(cancelled)["↩️ 元に戻す"], CHAIR)
+    reopened = await notice_edit(server, meeting, "出席 1・欠席 0・未定 0", mark)
+    assert "中止" not in reopened["text"], reopened["text"]
+    assert set(buttons(reopened)) == {"出席 1", "欠席 0", "未定 0"}
+    await server.press_button(reopened, buttons(reopened)["欠席 0"], GUEST)
+    await notice_edit(server, meeting, "出席 1・欠席 1・未定 0", mark)
+
+    # /skip: only the called-off occurrence's notice changes; undo puts its buttons back
+    mark = server.mark()
+    skipped = await create(server, CHAIR, "/skip 2", "休みにしました")
+    off = await notice_edit(server, series, "（この回はお休みです）", mark)
+    assert buttons(off) == {}
+    assert set(buttons(shown(server, meeting))) == {"出席 1", "欠席 1", "未定 0"}
+    mark = server.mark()
+    await server.press_button(skipped, buttons(skipped)["↩️ 元に戻す"], CHAIR)
+    back = await notice_edit(server, series, "出席 0・欠席 0・未定 0", mark)
+    assert "お休み" not in back["text"], back["text"]
+    assert set(buttons(back)) == {"出席 0", "欠席 0", "未定 0"}
