@@ -471,10 +471,10 @@ def shown(server: FakeTelegramServer, message: JSONDict) -> JSONDict:
     return now
 
 
-async def test_answers_and_sent_notices_move_with_a_meeting_given_a_new_time(
-    group_bot: FakeTelegramServer, tmp_path: Path
-) -> None:
-    server = group_bot
+async def notices_of_a_meeting_and_a_series(
+    server: FakeTelegramServer, tmp_path: Path
+) -> tuple[JSONDict, JSONDict]:
+    """#1 定例会 tomorrow 18:00 and #2 a weekly 学習支援 at 16:00, their notices sent now."""
     await create(server, CHAIR, "/notices 0", "会議のお知らせを")
     await create(server, CHAIR, "/meeting 明日 18:00 定例会", "会議を登録しました")
     weekday = weekday_ahead(3)  # never today: its meeting stays ahead all through the test
@@ -487,6 +487,14 @@ async def test_answers_and_sent_notices_move_with_a_meeting_given_a_new_time(
     series = await server.wait_for_message(
         GROUP.id, "会議の時間です\n学習支援", since=mark, timeout=NOTICE_WAIT
     )
+    return meeting, series
+
+
+async def test_answers_and_sent_notices_move_with_a_meeting_given_a_new_time(
+    group_bot: FakeTelegramServer, tmp_path: Path
+) -> None:
+    server = group_bot
+    meeting, series = await notices_of_a_meeting_and_a_series(server, tmp_path)
     assert "18:00" in meeting["text"] and "16:00" in series["text"]
     await server.press_button(meeting, buttons(meeting)["出席 0"], MEMBER)
     await server.wait_for_message(GROUP.id, "出席 1・欠席 0・未定 0", timeout=20)
@@ -646,18 +654,7 @@ async def test_sent_notices_lose_their_buttons_when_called_off_and_get_them_back
     group_bot: FakeTelegramServer, tmp_path: Path
 ) -> None:
     server = group_bot
-    await create(server, CHAIR, "/notices 0", "会議のお知らせを")
-    await create(server, CHAIR, "/meeting 明日 18:00 定例会", "会議を登録しました")
-    weekday = weekday_ahead(3)  # never today: its meeting stays ahead all through the test
-    await create(server, CHAIR, f"/meeting 毎週{weekday}曜 16時 学習支援", "会議を登録しました")
-    mark = server.mark()
-    move_pending(database(tmp_path), datetime.now(UTC))
-    meeting = await server.wait_for_message(
-        GROUP.id, "会議の時間です\n定例会", since=mark, timeout=NOTICE_WAIT
-    )
-    series = await server.wait_for_message(
-        GROUP.id, "会議の時間です\n学習支援", since=mark, timeout=NOTICE_WAIT
-    )
+    meeting, series = await notices_of_a_meeting_and_a_series(server, tmp_path)
     await server.press_button(meeting, buttons(meeting)["出席 0"], MEMBER)
     await server.wait_for_message(GROUP.id, "出席 1・欠席 0・未定 0", timeout=20)
 
