@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest
@@ -260,31 +259,9 @@ async def _answer_meeting(
     if off is not None or occurrence is None:
         return _refusal(reminder, occurrence or now, off or CANCELLED, lang)
     async with sessions(context).begin() as session:
-        counts = await service.set_rsvp(
-            session, reminder.id, occurrence, user.id, _name(user), answer, now
-        )
-        chat_lang = _chat_lang(await session.get(Chat, reminder.chat_id))
-        sent = (
-            await session.scalars(
-                select(Delivery).where(
-                    Delivery.reminder_id == reminder.id,
-                    Delivery.occurrence == occurrence,
-                    Delivery.state == service.SENT,
-                    Delivery.message_id.is_not(None),
-                )
-            )
-        ).all()
-        refreshed: list[tuple[int, int, str, InlineKeyboardMarkup]] = [
-            (
-                row.chat_id or reminder.chat_id,
-                row.message_id or 0,
-                render.notice_text(reminder, row, chat_lang, counts),
-                delivery.rsvp_keyboard(row.id, counts, chat_lang),
-            )
-            for row in sent
-        ]
-    for chat_id, notice_id, text, markup in refreshed:
-        await _edit_notice(context, chat_id, notice_id, text, markup, quiet=True)
+        await service.set_rsvp(session, reminder.id, occurrence, user.id, _name(user), answer, now)
+        sent = await service.sent_notices(session, reminder.id, now, [occurrence])
+    await delivery.refresh_notices(context.application, sent)
     when = render.local_datetime(occurrence, ZoneInfo(reminder.tz), lang, zone=False)
     return t(
         lang, "rem.rsvp_by_reply_meeting", name=html.escape(_name(user)), id=reminder.id,

@@ -17,6 +17,7 @@ from scheduler.service import (
     AgendaItem,
     EditReport,
     RsvpCounts,
+    month_span,
     offset_of,
     overdue_index,
 )
@@ -330,8 +331,7 @@ def edit_notes(report: EditReport, before: Reminder, stale: int, lang: str) -> l
 def _skip_example(series: Reminder, dropped: date, lang: str) -> str:
     """What to /skip for a day off the new rule dropped: its one meeting in that month, or the
     month when the rule has several there (a whole month off: 2月)."""
-    first = dropped.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    first, last = month_span(dropped)
     found = recurrence.occurrences_on_days(series.start, series.rrule, series.tz, first, last)
     if len(found) == 1:
         return recurrence.day_words(lang, found[0].astimezone(ZoneInfo(series.tz)))

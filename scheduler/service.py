@@ -987,6 +987,11 @@ def _period(rrule: str | None, day: date) -> tuple[date, date]:
     if rrule is not None and re.search(r"FREQ=(?:WEEKLY|DAILY)", rrule):
         monday = day - timedelta(days=day.weekday())
         return monday, monday + timedelta(days=6)
+    return month_span(day)
+
+
+def month_span(day: date) -> tuple[date, date]:
+    """The first and last day of ``day``'s month."""
     first = day.replace(day=1)
     return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
