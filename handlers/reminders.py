@@ -41,11 +41,9 @@ EMAIL_AT = re.compile(r"(?<=[A-Za-z0-9._%+\-])@(?=[A-Za-z0-9])")
 # @renkei_bot, @tanaka_taro: an ASCII @ glued to a Telegram username (5 to 32 letters, digits
 # or _) is a mention; a place in such letters is written with a space (@ Teams) or ＠.
 MENTION = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}(?![A-Za-z0-9_.@\-])")
-# tomorrow @ 3pm, 明日＠10時: an @ right before a clock time is "at", read by the parser.
-CLOCK_AFTER_AT = re.compile(
-    r"[@＠]\s*(?:(?:午前|午後|朝|夜|夕方|am|pm)\s*)?"
-    r"(?:\d{1,2}\s*(?:時|じ|:\d{2}|[ap]\.?m\b|o'clock)|[一二三四五六七八九十]{1,3}時|正午|noon\b)",
-    re.IGNORECASE,
+# @Teams, @Webex, @GoogleMeet: an online meeting service is a place, though username-shaped.
+ONLINE_MEETING = re.compile(
+    r"@(?:teams|webex|skype|discord|slack|google_?meet|zoom\w*)(?![A-Za-z0-9_])", re.IGNORECASE
 )
 ID_PATTERN = re.compile(r"^#?(\d{1,12})$")
 NUMBERED = re.compile(r"#\d{1,12}$")  # an undo button among several names its reminder
@@ -100,10 +98,12 @@ def _split_place(text: str) -> tuple[str, str | None]:
 def _place_at(text: str) -> int | None:
     """Where the last @ that starts a place is, if any."""
     normal = "".join(_narrow(char) for char in text)  # full-width to ASCII, one for one
+    at_clock = timeparse.at_before_clock(text)
     for mark in reversed(list(PLACE_MARK.finditer(text))):
         at = mark.start()
-        at_not_place = EMAIL_AT.match(normal, at) or MENTION.match(text, at)
-        if at_not_place or CLOCK_AFTER_AT.match(normal, at):
+        mention = MENTION.match(text, at) and not ONLINE_MEETING.match(text, at)
+        at_not_place = EMAIL_AT.match(normal, at) or mention
+        if at_not_place or at in at_clock:
             continue
         return at
     return None
@@ -171,6 +171,7 @@ async def _create_from(
             start=parsed.start,
             tz=tz.key,
             rrule=parsed.rrule,
+            days_off=parsed.days_off,
             duration=parsed.duration,
             now=now,
             created_by=user.id if user else None,
@@ -180,23 +181,20 @@ async def _create_from(
         t(lang, "rem.undo_button"), callback_data=f"{UNDO_PREFIX}{reminder.id}"
     )
     undo = InlineKeyboardMarkup([[button]])
-    doubts = _doubts(parsed, reminder, lang, text)
+    doubts = _doubts(parsed, reminder, lang)
     text = "\n".join([render.confirmation(reminder, lang, now), *doubts])
     await _reply(update, text, undo)
     delivery.kick(context.application)
 
 
-def _doubts(parsed: timeparse.ParsedWhen, reminder: Reminder, lang: str, text: str) -> list[str]:
+def _doubts(parsed: timeparse.ParsedWhen, reminder: Reminder, lang: str) -> list[str]:
     """Lines pointing out what the user may not have meant, each with the /edit that fixes it."""
     lines = []
     if parsed.weekday_mismatch is not None:
         lines.append(render.weekday_hint(reminder, parsed.weekday_mismatch, lang))
     if parsed.early_bare_hour:
         lines.append(render.early_hour_hint(reminder, lang))
-    at = reminder.occurrence or reminder.start
-    if parsed.duration is not None and service.range_end_doubtful(
-        text, at, reminder.duration_minutes, reminder.tz
-    ):
+    if parsed.range_end_doubtful:
         lines.append(render.range_end_hint(reminder, lang))
     return lines
 
@@ -527,7 +525,7 @@ async def edit_reminder(update: Update, context: Context) -> None:
     if reminder.place:
         lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
     if parsed is not None:
-        lines.extend(_doubts(parsed, reminder, lang, text))
+        lines.extend(_doubts(parsed, reminder, lang))
     now_at = reminder.occurrence or reminder.start
     if now_at < was and says_postpone(text):
         earlier = render.local_datetime(was, ZoneInfo(reminder.tz), lang, zone=False)

@@ -2,7 +2,8 @@
 
 ``python -m scheduler parse`` reads JSON lines ``{"text": ..., "now": <ISO 8601 with offset>,
 "tz": <IANA zone>}`` from stdin and writes one JSON line per input line:
-``{"start", "rrule", "title", "error"}``, where ``error`` is a message in the text's language.
+``{"start", "rrule", "title", "error"}``, where ``error`` is a message in the text's language, and
+``"days_off"`` when a series leaves days out.
 """
 
 from __future__ import annotations
@@ -47,12 +48,17 @@ def parse_line(line: str) -> dict[str, str | None]:
     except Exception as problem:  # any bad line is reported on its own line; the filter goes on
         logger.debug("bad input line %r", line, exc_info=True)
         return _error_record(f"{error_message('bad_input', lang)} ({problem})")
-    return {
+    record = {
         "start": result.start.isoformat() if result.start else None,
         "rrule": result.rrule,
         "title": result.title,
         "error": error_message(result.error, lang) if result.error else None,
     }
+    if result.days_off:  # 12/23は休み: the days the series leaves out, first..last
+        record["days_off"] = " ".join(
+            str(first) if first == last else f"{first}..{last}" for first, last in result.days_off
+        )
+    return record
 
 
 def run_parse(source: TextIO, sink: TextIO) -> None:

@@ -106,6 +106,10 @@ def confirmation(reminder: Reminder, lang: str, now: datetime) -> str:
     ]
     if reminder.place:
         lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
+    if reminder.skipped:
+        days_off = [datetime.fromisoformat(day) for day in reminder.skipped]
+        shown = t(lang, "rem.sep").join(recurrence.short_date(lang, day) for day in days_off)
+        lines.append(t(lang, "rem.skips", dates=shown))
     offsets = reminder.notice_offsets
     lines.append(t(lang, "rem.notices", text=offsets_text(offsets, lang)))
     ahead = [offset for offset in offsets if when - timedelta(seconds=offset) >= now]

@@ -22,7 +22,6 @@ Public API used by other features (calendar export, bench):
 from __future__ import annotations
 
 import re
-import unicodedata
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -218,37 +217,6 @@ def valid_zone(name: str) -> str | None:
     return names.get(lowered) or names.get(lowered.replace("_", " "))
 
 
-# A range longer than this is pointed out in the confirmation, as typed or not (9:00〜20:00).
-LONG_RANGE_MINUTES = 10 * 60
-# 14時〜4時, 22:00-1:00 as typed: a start then an end, each a clock time with minutes or 時.
-_CLOCK = r"(\d{1,2})(?::(\d{2})|時(?:(\d{1,2})分|(半))?)?"
-_TYPED_RANGE = re.compile(rf"(?<![\d/:.\-]){_CLOCK}\s*(?:〜|~|-|–|—|から)\s*{_CLOCK}(?![\d/])")
-
-
-def _typed_minutes(hour: str, minute: str | None, in_kanji: str | None, half: str | None) -> int:
-    return int(hour) * 60 + int(minute or in_kanji or 0) + (30 if half else 0)
-
-
-def range_end_doubtful(text: str, start: datetime, minutes: int | None, tz: str) -> bool:
-    """Whether a range's end was likely read other than meant: the meeting lasts over
-    ``LONG_RANGE_MINUTES``, ends on a later day (22時〜1時, from an evening start), or its end
-    was typed earlier than its start (14時〜4時: read on the afternoon clock, 16:00). The parser
-    refuses any other end at or before the start (10:00-9:00), so those never get here."""
-    if not minutes:
-        return False
-    zone = ZoneInfo(tz)
-    local = start.astimezone(zone)
-    end = (start + timedelta(minutes=minutes - 1)).astimezone(zone)
-    if minutes > LONG_RANGE_MINUTES or end.date() != local.date():
-        return True
-    for found in _TYPED_RANGE.finditer(unicodedata.normalize("NFKC", text)):
-        first = _typed_minutes(*found.group(1, 2, 3, 4))
-        last = _typed_minutes(*found.group(5, 6, 7, 8))
-        if last < first <= 24 * 60:
-            return True
-    return False
-
-
 def parse_offsets(text: str) -> list[int] | None:
     """Parse notice offsets like ``3d 1d 1h 30m``, ``3日前と1時間前`` or ``2 days, 3 hours`` into
     seconds, largest first; ``0`` (or "at the time", 当日) means at the time.
@@ -434,13 +402,15 @@ async def create_reminder(
     rrule: str | None = None,
     place: str | None = None,
     skipped: Sequence[str] = (),
+    days_off: Sequence[tuple[date, date]] = (),
     duration: timedelta | None = None,
     created_by: int | None = None,
     max_overdue: int = 3,
 ) -> Reminder:
     """Store a reminder and plan its first occurrence's notices (those not already past);
-    ``skipped`` are local ISO dates whose occurrences are called off, ``duration`` how long
-    each occurrence lasts if the creator said."""
+    ``skipped`` are local ISO dates whose occurrences are called off, as are the occurrences on
+    the local days of ``days_off`` (first, last), and ``duration`` is how long each occurrence
+    lasts if the creator said."""
     if kind not in KINDS:
         raise ValueError(f"unknown reminder kind {kind!r}")
     chat = await ensure_chat(session, chat_id)
@@ -459,6 +429,14 @@ async def create_reminder(
         created_by=created_by,
         created_at=now,
     )
+    if rrule is not None and days_off:
+        zone = ZoneInfo(tz)
+        off = {
+            local_day(at, zone)
+            for span in days_off
+            for at in _occurrences_on_days(reminder, *span)
+        }
+        reminder.skipped = sorted(off.union(skipped))
     session.add(reminder)
     await session.flush()
     await _start_cursor(session, reminder, now, max_overdue)

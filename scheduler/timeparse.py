@@ -199,6 +199,13 @@ class ParsedWhen:
     # The meal word that gave the time when nothing else is left for a title (tomorrow lunch
     # at 1): a new reminder's title, while an edit keeps its own.
     meal_title: str = ""
+    # A range's end likely read other than meant, so the confirmation points it out: it lasts
+    # over LONG_RANGE, ends on a later day (22時〜1時), or was typed before a 24-hour start
+    # (14時〜4時, read on the afternoon clock as 16:00).
+    range_end_doubtful: bool = False
+    # Days a series leaves out, as written beside it (※12/23は休み, 12月30日を除く, 1月はなし,
+    # except Dec 23): (first, last) local days, one day or a whole month.
+    days_off: tuple[tuple[date, date], ...] = ()
 
 
 def error_message(code: str, lang: str) -> str:
@@ -1814,6 +1821,8 @@ def _pick_clock(tokens: list[_Token], text: str) -> tuple[_Clock | None, list[_T
 
 
 MAX_RANGE = timedelta(hours=12)
+# A range longer than this is pointed out in the confirmation, as typed or not (9:00〜20:00).
+LONG_RANGE = timedelta(hours=10)
 # A range starting at this hour or later may end after midnight (22時〜1時).
 OVERNIGHT_FROM = 18
 
@@ -1822,15 +1831,18 @@ class _EndBeforeStart(Exception):
     """A range whose end, as typed, is at or before its start (10:00-9:00, 14:00〜13:00)."""
 
 
-def _range_length(clock: _Clock, end: _Token) -> timedelta | None:
-    """From the start clock to a range's end time, the end taken as typed. A bare end hour
-    below 12 after an afternoon or evening start is on the afternoon clock (``午後2時〜4時``
-    ends at 16:00); an earlier end after a start from 18:00, or an end said to be in the morning
-    after an afternoon start, is on the next day (``22時〜1時``, ``午後五時から朝3時まで``); any
-    other end at or before the start raises _EndBeforeStart. Over 12 hours: no range."""
+def _range_length(clock: _Clock, end: _Token) -> tuple[timedelta | None, bool]:
+    """From the start clock to a range's end time, the end taken as typed, and whether the end
+    is doubtful (see ParsedWhen.range_end_doubtful). A bare end hour below 12 after an afternoon
+    or evening start is on the afternoon clock (``午後2時〜4時`` ends at 16:00); an earlier end
+    after a start from 18:00, or an end said to be in the morning after an afternoon start, is on
+    the next day (``22時〜1時``, ``午後五時から朝3時まで``); any other end at or before the start
+    raises _EndBeforeStart. Over 12 hours: no range."""
     if end.hour is None:
-        return None
+        return None, False
     minutes = _apply_part(end.hour, end.part) * 60 + end.minute - (clock.hour * 60 + clock.minute)
+    # 14時〜4時: the start was typed on the 24-hour clock, so an end before it is a slip
+    turned = clock.bare and minutes <= 0
     if minutes <= 0 < minutes + 12 * 60 and end.part is None and end.hour < 12 <= clock.hour:
         minutes += 12 * 60
     next_morning = clock.hour >= 12 and end.part in ("morning", "am", "late")
@@ -1839,7 +1851,10 @@ def _range_length(clock: _Clock, end: _Token) -> timedelta | None:
     if minutes <= 0:
         raise _EndBeforeStart
     length = timedelta(minutes=minutes)
-    return length if length <= MAX_RANGE else None
+    if length > MAX_RANGE:
+        return None, False
+    next_day = clock.hour * 60 + clock.minute + minutes > 24 * 60
+    return length, turned or next_day or length > LONG_RANGE
 
 
 def _first(tokens: list[_Token], kind: str) -> _Token | None:
@@ -2263,6 +2278,7 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     tokens = _merged_day_lists(_scan(normal.value), normal.value)
     tokens = _without_place(tokens, normal.value)
     tokens = _day_first(tokens, zone, text)
+    tokens, left_out = _days_off(tokens, normal.value)
     for token in tokens:
         if token.kind == "date" and _UNTIL_BEFORE.search(normal.value, 0, token.start):
             token.extra["until"] = 2  # every Friday until Dec 25: the series' end
@@ -2312,7 +2328,9 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
             rrule = _until_in(rrule, read_in, zone)
         start = local_start
     try:
-        duration = _range_length(clock, range_ends[0]) if clock and range_ends else None
+        duration, end_doubtful = (
+            _range_length(clock, range_ends[0]) if clock and range_ends else (None, False)
+        )
     except _EndBeforeStart:
         return ParsedWhen(None, None, title, "end_before_start")
     logger.debug("parsed %r -> %s %s %s %s", text, start, rrule, duration, error)
@@ -2330,8 +2348,22 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     )
     noted = _noted_weekday(kept) if rrule is None else None
     mismatch = noted if noted is not None and noted != start.astimezone(zone).weekday() else None
+    days_off = _off_spans(left_out, local_now) if rrule is not None else ()
+    if days_off:
+        title = _title(text, _spans([*in_time, *left_out.notes], normal))
     return ParsedWhen(
-        start, rrule, title, error, duration, clock_only, day_only, early, mismatch, meal_title
+        start,
+        rrule,
+        title,
+        error,
+        duration,
+        clock_only,
+        day_only,
+        early,
+        mismatch,
+        meal_title,
+        end_doubtful,
+        days_off,
     )
 
 
@@ -2644,6 +2676,119 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
 _DAY_OFF_NOTE = re.compile(
     r"\s*(?:は|も|に|へ)?\s*(?:お?休み|休講|休会|休館|中止|延期|取りやめ|取り止め|なし)"
 )
+# 12/23は休み, 12月30日を除く, Dec 23 off: a day a series leaves out (not 延期: that day moves)
+_OFF_AFTER = re.compile(
+    r"\s*(?:(?:は|も)\s*)?(?:お?休み|休講|休会|休館|中止|取りやめ|取り止め|なし|ありません)"
+    r"|\s*(?:を|は)?\s*(?:除く|除き|除いて|以外|除外)"
+    r"|\s+off\b"
+)
+# except Dec 23, no meeting on the 30th: the same said before the day
+_OFF_BEFORE = re.compile(
+    r"\b(?:except|excluding|but\s+not|not|no\s+(?:meetings?|class(?:es)?|sessions?)|skip(?:ping)?)"
+    r"(?:\s+(?:on|in|for))?\s+(?:the\s+)?$"
+)
+# 1月はなし, 8月は休み, no meeting in August, except August: a whole month left out
+_MONTH_OFF = re.compile(
+    r"(?<![\d/.\-])(?P<num>1[0-2]|0?[1-9])\s*月(?![\d日])(?:" + _OFF_AFTER.pattern + r")"
+    r"|(?:except|excluding|not|no\s+(?:meetings?|class(?:es)?|sessions?))(?:\s+in)?\s+"
+    r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b(?!\s*\d)"
+    r"|\b(?P<mon_off>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+off\b"
+)
+_OPEN_BRACKETS = "(（[［"
+_CLOSE_BRACKETS = ")）]］"
+
+
+@dataclass
+class _DaysOff:
+    """The days a series leaves out, as written, and where they were written."""
+
+    dates: list[_Token]
+    months: list[int]
+    notes: list[_Token]  # the spans to leave out of the title
+
+
+def _days_off(tokens: list[_Token], text: str) -> tuple[list[_Token], _DaysOff]:
+    """Take out the dates said to be left out (※12/23は休み, 12/23と12/30はお休み, 12月30日を
+    除く, except Dec 23 and 30) and find the months (1月はなし, no meeting in August)."""
+    dated = [t for t in tokens if t.kind == "date" and t.day is not None and not t.monthdays]
+    off: list[_Token] = []
+
+    def listed(first: _Token, second: _Token, marked: _Token) -> bool:
+        """Whether ``first`` and ``second`` are listed together and ``marked`` is left out."""
+        return any(marked is token for token in off) and bool(
+            _DAY_LIST_GAP.fullmatch(text[first.end : second.start])
+        )
+
+    for index in reversed(range(len(dated))):  # 12/23と12/30はお休み: the mark ends the list
+        token, later = dated[index], dated[index + 1 : index + 2]
+        if _OFF_AFTER.match(text, token.end) or (later and listed(token, later[0], later[0])):
+            off.append(token)
+    for index, token in enumerate(dated):  # except Dec 23 and 30: the mark starts it
+        earlier = dated[index - 1 : index] if index else []
+        if all(token is not seen for seen in off) and (
+            _OFF_BEFORE.search(text, 0, token.start)
+            or (earlier and listed(earlier[0], token, earlier[0]))
+        ):
+            off.append(token)
+    spans: list[tuple[int, int]] = []
+    for token in off:
+        before = _OFF_BEFORE.search(text, 0, token.start)
+        after = _OFF_AFTER.match(text, token.end)
+        spans.append(
+            (before.start() if before else token.start, after.end() if after else token.end)
+        )
+    months = []
+    for found in _MONTH_OFF.finditer(text):
+        name = found["mon"] or found["mon_off"]
+        months.append(int(found["num"]) if found["num"] else _EN_MONTHS.index(name) + 1)
+        spans.append(found.span())
+    notes = [_Token("note", *_note_bounds(span, text)) for span in _joined(spans, text)]
+    kept = [token for token in tokens if all(token is not gone for gone in off)]
+    return kept, _DaysOff(sorted(off, key=lambda token: token.start), months, notes)
+
+
+def _off_spans(left_out: _DaysOff, now: datetime) -> tuple[tuple[date, date], ...]:
+    """The local days left out: each date on its next coming day, each month its next one not
+    yet over; a date already past is dropped."""
+    spans = []
+    for token in left_out.dates:
+        try:
+            day = _resolve_date([token], _Clock(0, 0, False), now, now.tzinfo)  # type: ignore[arg-type]
+        except _Past:
+            continue
+        if day is not None:
+            spans.append((day.date(), day.date()))
+    today = now.date()
+    for month in left_out.months:
+        first = date(today.year + (month < today.month), month, 1)
+        spans.append((first, first + relativedelta(months=1) - timedelta(days=1)))
+    return tuple(spans)
+
+
+def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Spans joined where they overlap or only a list word (と, and) lies between them."""
+    merged: list[tuple[int, int]] = []
+    for begin, end in sorted(spans):
+        if merged and (
+            begin <= merged[-1][1] or _DAY_LIST_GAP.fullmatch(text[merged[-1][1] : begin])
+        ):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+def _note_bounds(span: tuple[int, int], text: str) -> tuple[int, int]:
+    """A note's span with the ※ before it, or the brackets it fills (学習支援（12/23は休み）)."""
+    begin, end = span
+    lead = text[:begin].rstrip()
+    if lead.endswith("※"):
+        return len(lead) - 1, end
+    if lead[-1:] and lead[-1] in _OPEN_BRACKETS:
+        close = len(text[:end]) + len(text[end:]) - len(text[end:].lstrip())
+        if text[close : close + 1] and text[close] in _CLOSE_BRACKETS:
+            return len(lead) - 1, close + 1
+    return begin, end
 
 
 def _day_note(token: _Token, tokens: list[_Token], text: str) -> bool:
@@ -2701,15 +2846,35 @@ def _merged_day_lists(tokens: list[_Token], text: str) -> list[_Token]:
     return merged
 
 
+def _clock_after(tokens: list[_Token], text: str, at: int) -> _Token | None:
+    """The clock time right after the @ at ``at``, if one follows it."""
+    following = next(
+        (token for token in tokens if token.start == _GAP.match(text, at + 1).end()),  # type: ignore[union-attr]
+        None,
+    )
+    return following if following is not None and following.kind == "time" else None
+
+
+def at_before_clock(text: str) -> set[int]:
+    """Where in ``text`` an @ (or ＠) is the English "at" before a clock time (``tomorrow @ 3pm``,
+    ``明日＠10時``), so it does not start a place."""
+    normal = _normalise(text)
+    tokens = _scan(normal.value)
+    return {
+        normal.origin[index]
+        for index, char in enumerate(normal.value)
+        if char == "@" and _clock_after(tokens, normal.value, index) is not None
+    }
+
+
 def _without_place(tokens: list[_Token], text: str) -> list[_Token]:
     """``明日10時 @ 第2会議室``: what follows an @ is a place, once a time came before it.
 
     An @ right before a clock time is the English "at" (``tomorrow @ 3pm``, ``明日＠10時``): the
     time takes the @ in, so it leaves the title, and a later @ may still name the place."""
-    starts = {token.start: token for token in tokens}
     for at in (index for index, char in enumerate(text) if char == "@"):
-        following = starts.get(_GAP.match(text, at + 1).end())  # type: ignore[union-attr]
-        if following is not None and following.kind == "time":
+        following = _clock_after(tokens, text, at)
+        if following is not None:
             following.start = at
             continue
         if any(token.end <= at and token.kind != "note" for token in tokens):

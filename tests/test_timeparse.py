@@ -724,6 +724,61 @@ def test_a_bare_early_hour_is_flagged_for_the_confirmation(text: str, early: boo
     assert result.early_bare_hour is early
 
 
+RANGE_ENDS = [
+    ("12/10 14時〜4時 会議", 120, True),  # read as 14:00〜16:00
+    ("12/10 22時〜1時 夜間作業", 180, True),  # ends the next day
+    ("12/10 9:00〜20:00 イベント", 660, True),  # a long day, as typed: still said
+    ("1/19 14:00〜15:30 連携推進委員会", 90, False),
+    ("午後2時〜4時 打合せ", 120, False),
+    ("10時半〜12時 打合せ", 90, False),
+    ("3-5pm meeting", 120, False),
+    ("2026-12-10 10:00-11:00 review", 60, False),
+    ("12/10-12/12 10時 研修", None, False),
+]
+
+
+@pytest.mark.parametrize(("text", "minutes", "doubtful"), RANGE_ENDS)
+def test_a_range_end_read_other_than_typed_is_flagged(
+    text: str, minutes: int | None, doubtful: bool
+) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    length = None if result.duration is None else result.duration.total_seconds() // 60
+    assert (length, result.range_end_doubtful) == (minutes, doubtful)
+
+
+DAYS_OFF = [  # said on Saturday 21 November 2026
+    ("毎週水曜 16時 学習支援 ※12/23は休み", "学習支援", ["2026-12-23"]),
+    ("毎週水曜 16時 学習支援（12月23日はお休み）", "学習支援", ["2026-12-23"]),
+    ("毎週水曜 16時 学習支援 12/23と12/30はお休み", "学習支援", ["2026-12-23", "2026-12-30"]),
+    ("毎週水曜 16時 学習支援 12月30日を除く", "学習支援", ["2026-12-30"]),
+    ("毎月第2火曜 15時 運営協議会（1月はなし）", "運営協議会", ["2027-01-01..2027-01-31"]),
+    ("毎月第3木曜 19時 地区委員会（8月除く）", "地区委員会", ["2027-08-01..2027-08-31"]),
+    ("every Wednesday 4pm study support except Dec 23", "study support", ["2026-12-23"]),
+    (
+        "every Wednesday 4pm tutoring, except Dec 23 and Dec 30",
+        "tutoring",
+        ["2026-12-23", "2026-12-30"],
+    ),
+    ("every Monday 9am standup, no meeting in August", "standup", ["2027-08-01..2027-08-31"]),
+    ("every Monday 9am standup (Dec 28 off)", "standup", ["2026-12-28"]),
+    # a one-off has no days to leave out: the note stays in its title
+    ("明日10時 打合せ（12/23は休み）", "打合せ（12/23は休み）", []),
+    # 延期 moves a day, it does not leave it out
+    ("毎週水曜 16時 学習支援（12/23は12/24に延期）", "学習支援（12/23は12/24に延期）", []),
+]
+
+
+@pytest.mark.parametrize(("text", "title", "days_off"), DAYS_OFF)
+def test_days_a_series_leaves_out_are_days_off_not_title(
+    text: str, title: str, days_off: list[str]
+) -> None:
+    result = parse(text, NOW, TOKYO)
+    assert result.start is not None, (text, result.error)
+    shown = [str(a) if a == b else f"{a}..{b}" for a, b in result.days_off]
+    assert (result.title, shown) == (title, days_off)
+
+
 @pytest.mark.parametrize(("text", "clock_only"), CLOCK_ONLY)
 def test_a_time_of_day_alone_is_flagged_so_an_edit_keeps_the_day(
     text: str, clock_only: bool
@@ -1344,17 +1399,18 @@ THIRD_PROBE = [
      "棚卸し"),
     ("毎日 9時 検温 12月いっぱい", MONDAY, "2026-12-08T09:00", "FREQ=DAILY;UNTIL=20261231T235959",
      "検温"),
-    # A2. a day in a note about the series (休み, 中止, 延期) stays in the title
+    # A2. a day in a note about the series: 休み and 中止 make it a day off (see DAYS_OFF), 延期
+    # stays in the title
     ("毎週水曜 16時 学習支援 ※12/23は休み", MONDAY, "2026-12-09T16:00", "FREQ=WEEKLY;BYDAY=WE",
-     "学習支援 ※12/23は休み"),
+     "学習支援"),
     ("毎週水曜 16時 学習支援（12月23日は休み）", MONDAY, "2026-12-09T16:00",
-     "FREQ=WEEKLY;BYDAY=WE", "学習支援（12月23日は休み）"),
+     "FREQ=WEEKLY;BYDAY=WE", "学習支援"),
     ("毎月第2火曜 15時 情報交換会（12/8は中止）", MONDAY, "2026-12-08T15:00",
-     "FREQ=MONTHLY;BYDAY=2TU", "情報交換会（12/8は中止）"),
+     "FREQ=MONTHLY;BYDAY=2TU", "情報交換会"),
     ("明日 10時 打合せ（12/10に延期の可能性あり）", MONDAY, "2026-12-08T10:00", None,
      "打合せ（12/10に延期の可能性あり）"),
     ("毎月第3木曜 19時 地区委員会（8月除く）", MONDAY, "2026-12-17T19:00",
-     "FREQ=MONTHLY;BYDAY=3TH", "地区委員会（8月除く）"),
+     "FREQ=MONTHLY;BYDAY=3TH", "地区委員会"),
     # A3. 平日 / 毎朝 with a part of the day, inside a title after a day and time
     ("12月21日 10時 平日午後の見守り人員の相談", MONDAY, "2026-12-21T10:00", None,
      "平日午後の見守り人員の相談"),

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from config import async_database_url
 from db.models import Base
 from db.session import create_engine
+from tests.e2e.group import CHAIR, GROUP
 from tests.e2e.harness import ADMIN, BotProcess, bot_environment, launch
 from tests.fake_telegram import FakeTelegramServer, User
 
@@ -89,3 +90,12 @@ async def start_bot(
     for bot in started:
         if bot.returncode is None:
             await bot.stop()
+
+
+@pytest.fixture
+async def group_bot(start_bot: StartBot, fake_server: FakeTelegramServer) -> FakeTelegramServer:
+    """The bot running, in GROUP with CHAIR as its administrator."""
+    fake_server.add_chat(GROUP)
+    fake_server.set_admins(GROUP.id, [CHAIR.id])
+    await start_bot()
+    return fake_server

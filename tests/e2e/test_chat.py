@@ -5,47 +5,30 @@ questions that name a meeting — through the real ``bot.py``."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import StartBot
-from tests.fake_telegram import BOT_USERNAME, Chat, FakeTelegramServer, JSONDict, User
+from tests.e2e.group import (
+    CHAIR,
+    GROUP,
+    GUEST,
+    MEMBER,
+    NOTICE_WAIT,
+    buttons,
+    create,
+    move_pending,
+    shown,
+)
+from tests.fake_telegram import BOT_USERNAME, FakeTelegramServer, User
 
 pytestmark = pytest.mark.e2e
 
-CHAIR = User(id=801, first_name="委員長", language_code="ja")
-MEMBER = User(id=802, first_name="保護者", language_code="ja")
-GUEST = User(id=803, first_name="Guest", language_code="en")
 NEWCOMER = User(id=804, first_name="公民館", language_code="ja")
-GROUP = Chat.group(-800, "地域連携推進会議")
 TIMEOUT = 20
-NOTICE_WAIT = 75.0
-SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 QUIET_SECONDS = 3
-
-
-def buttons(message: JSONDict) -> dict[str, str]:
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {button["text"]: button.get("callback_data", "") for row in rows for button in row}
-
-
-def due_now(db: Path) -> int:
-    """Make every pending notice due now, as if the days before the meetings had passed."""
-    stamp = datetime.now(UTC).strftime(SQLITE_FORMAT)
-    with sqlite3.connect(db, timeout=30) as conn:
-        cursor = conn.execute(
-            "UPDATE deliveries SET due_at = ?, planned_at = ? WHERE state = 'pending'",
-            (stamp, stamp),
-        )
-        return cursor.rowcount
-
-
-async def create(server: FakeTelegramServer, user: User, command: str, expect: str) -> JSONDict:
-    await server.group_message(GROUP, user, command)
-    return await server.wait_for_message(GROUP.id, expect, timeout=TIMEOUT)
 
 
 async def quiet(server: FakeTelegramServer, chat_id: int) -> None:
@@ -53,14 +36,6 @@ async def quiet(server: FakeTelegramServer, chat_id: int) -> None:
     before = len(server.sent_messages(chat_id))
     await asyncio.sleep(QUIET_SECONDS)
     assert len(server.sent_messages(chat_id)) == before, server.sent_messages(chat_id)[-1]
-
-
-@pytest.fixture
-async def group_bot(start_bot: StartBot, fake_server: FakeTelegramServer) -> FakeTelegramServer:
-    fake_server.add_chat(GROUP)
-    fake_server.set_admins(GROUP.id, [CHAIR.id])
-    await start_bot()
-    return fake_server
 
 
 async def test_a_command_with_its_text_typed_straight_after_it_works(
@@ -88,14 +63,6 @@ async def test_a_command_with_its_text_typed_straight_after_it_works(
     assert "「/shedule」というコマンドはありません" in typo["text"], typo["text"]
 
 
-def shown_text(server: FakeTelegramServer, message: JSONDict) -> str:
-    """The bot's message's text as the chat sees it now (after any edits)."""
-    (now,) = [
-        m for m in server.sent_messages(GROUP.id) if m["message_id"] == message["message_id"]
-    ]
-    return str(now.get("text"))
-
-
 async def test_answers_to_notices_are_read_and_called_off_meetings_take_none(
     group_bot: FakeTelegramServer, tmp_path: Path
 ) -> None:
@@ -103,7 +70,7 @@ async def test_answers_to_notices_are_read_and_called_off_meetings_take_none(
     await create(server, CHAIR, "/notices 1h", "会議のお知らせを")
     await create(server, CHAIR, "/meeting 明日 10:00 定例会", "会議を登録しました")
     await create(server, CHAIR, "/meeting 毎週水曜 16時 学習支援", "会議を登録しました")
-    assert due_now(tmp_path / "renkei.db") == 2
+    assert move_pending(tmp_path / "renkei.db", datetime.now(UTC)) == 2
     first = await server.wait_for_message(GROUP.id, "定例会", timeout=NOTICE_WAIT)
     if "会議のお知らせ" not in first["text"]:
         first = await server.wait_for_message(GROUP.id, "会議のお知らせ", timeout=NOTICE_WAIT)
@@ -145,7 +112,7 @@ async def test_answers_to_notices_are_read_and_called_off_meetings_take_none(
     await server.group_message(GROUP, MEMBER, "欠席します", reply_to=notice["学習支援"])
     said = await server.wait_for_message(GROUP.id, "お休みです", timeout=TIMEOUT)
     assert "#2「学習支援」" in said["text"], said["text"]
-    assert "出席 0・欠席 0・未定 0" in shown_text(server, notice["学習支援"])  # not counted
+    assert "出席 0・欠席 0・未定 0" in shown(server, notice["学習支援"])["text"]  # not counted
 
 
 async def test_replies_that_are_no_questions_are_not_logged_as_unanswered(

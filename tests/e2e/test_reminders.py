@@ -18,31 +18,24 @@ import pytest
 
 from handlers.reminders import _split_place
 from tests.e2e.conftest import StartBot
-from tests.fake_telegram import BOT_USERNAME, Chat, FakeTelegramServer, JSONDict, User
+from tests.e2e.group import (
+    CHAIR,
+    GROUP,
+    GUEST,
+    MEMBER,
+    NOTICE_WAIT,
+    buttons,
+    create,
+    move_pending,
+    shown,
+)
+from tests.fake_telegram import BOT_USERNAME, FakeTelegramServer, JSONDict
 
 pytestmark = pytest.mark.e2e
-
-CHAIR = User(id=701, first_name="委員長", language_code="ja")
-MEMBER = User(id=702, first_name="保護者", language_code="ja")
-GUEST = User(id=703, first_name="Guest", language_code="en")
-GROUP = Chat.group(-700, "学校運営協議会")
-NOTICE_WAIT = 75.0
-SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def database(tmp_path: Path) -> Path:
     return tmp_path / "renkei.db"
-
-
-def move_pending(db: Path, when: datetime) -> int:
-    """Make every pending notice due (and planned) at ``when``, as if time had passed."""
-    stamp = when.astimezone(UTC).strftime(SQLITE_FORMAT)
-    with sqlite3.connect(db, timeout=30) as conn:
-        cursor = conn.execute(
-            "UPDATE deliveries SET due_at = ?, planned_at = ? WHERE state = 'pending'",
-            (stamp, stamp),
-        )
-        return cursor.rowcount
 
 
 def delivery_states(db: Path) -> list[tuple[str, str, int]]:
@@ -61,26 +54,6 @@ async def settled(db: Path, expected: list[str], timeout: float = 10.0) -> None:
 
 def notices(server: FakeTelegramServer, chat_id: int, text: str) -> list[JSONDict]:
     return [m for m in server.sent_messages(chat_id) if text in str(m.get("text", ""))]
-
-
-def buttons(message: JSONDict) -> dict[str, str]:
-    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return {button["text"]: button["callback_data"] for row in rows for button in row}
-
-
-async def create(
-    server: FakeTelegramServer, user: User, command: str, expect: str, chat: Chat = GROUP
-) -> JSONDict:
-    await server.group_message(chat, user, command)
-    return await server.wait_for_message(chat.id, expect, timeout=20)
-
-
-@pytest.fixture
-async def group_bot(start_bot: StartBot, fake_server: FakeTelegramServer) -> FakeTelegramServer:
-    fake_server.add_chat(GROUP)
-    fake_server.set_admins(GROUP.id, [CHAIR.id])
-    await start_bot()
-    return fake_server
 
 
 async def test_admin_creates_meeting_with_confirmation_and_undo(
@@ -202,6 +175,30 @@ async def test_admin_calls_off_one_meeting_of_a_series_and_takes_it_back(
     agenda = await server.wait_for_message(GROUP.id, "今後90日間", timeout=20)
     assert "休み:" not in agenda["text"]
     assert f"{first.group(1)} 15:00〜16:30" in agenda["text"], agenda["text"]
+
+
+async def test_a_day_off_written_beside_a_series_is_kept_as_one(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    now = datetime.now(ZoneInfo("Asia/Tokyo"))
+    first = now.date() + timedelta(days=(2 - now.weekday()) % 7)  # the coming Wednesday
+    if first == now.date() and now.hour >= 16:
+        first += timedelta(days=7)
+    second = first + timedelta(days=7)
+    created = await create(
+        server,
+        CHAIR,
+        f"/meeting 毎週水曜 16時 学習支援 ※{first.month}/{first.day}は休み",
+        "会議を登録しました",
+    )
+    text = created["text"]
+    assert "\n学習支援\n" in text, text  # the note left the title
+    assert f"休み: {first.month}月{first.day}日(水)" in text, text
+    assert f"{second.year}年{second.month}月{second.day}日(水) 16:00" in text, text
+    await server.group_message(GROUP, MEMBER, "/agenda 30")
+    agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=20)
+    assert f"休み: {first.month}月{first.day}日(水)" in agenda["text"], agenda["text"]
 
 
 async def test_an_edited_command_schedules_nothing_twice_and_says_what_to_do(
@@ -463,14 +460,6 @@ def weekday_ahead(days: int) -> str:
     return "月火水木金土日"[day.weekday()]
 
 
-def shown(server: FakeTelegramServer, message: JSONDict) -> JSONDict:
-    """The bot's message as the chat sees it now (after any edits)."""
-    (now,) = [
-        m for m in server.sent_messages(GROUP.id) if m["message_id"] == message["message_id"]
-    ]
-    return now
-
-
 async def notices_of_a_meeting_and_a_series(
     server: FakeTelegramServer, tmp_path: Path
 ) -> tuple[JSONDict, JSONDict]:
@@ -617,7 +606,10 @@ async def test_a_place_after_the_title_a_reversed_range_and_one_past_midnight_ar
         ("明日 10時 foo@example.com と打合せ", None),  # an e-mail address
         ("明日 10時 定例会 @renkei_bot", None),  # a mention
         ("@tanaka_taro 明日10時 打合せ", None),
-        ("明日 10時 定例会 @Teams", None),  # username-shaped: write "@ Teams" or ＠Teams
+        ("明日 10時 定例会 @Teams", ("明日 10時 定例会", "Teams")),  # a meeting service
+        ("明日 10時 定例会 @GoogleMeet", ("明日 10時 定例会", "GoogleMeet")),
+        ("明日 10時 定例会 @Teams会議", ("明日 10時 定例会", "Teams会議")),
+        ("明日 10時 定例会 @Sakura_room", None),  # username-shaped: write "@ Sakura_room"
         ("明日＠10時 定例会", None),  # @ before a time is "at"
         ("tomorrow @ 3pm review", None),
         ("明日 @ 午後3時 定例会", None),
