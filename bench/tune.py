@@ -2,11 +2,12 @@
 
     python bench/tune.py [--localgov DIR] [--cache-dir DIR] [--steps N]
 
-Reads dev queries only: the in-scope queries with split dev of the three labelled sets
-(bench/data/faq_queries.yaml, faq_queries_fresh.yaml, faq_queries_third.yaml, each by another
-author) and, when present, the LocalgovFAQ queries with index % 5 == 0. For every query the
-matcher's signals (faq.match.SIGNALS) over all entries of its store make the features: all signals
-for entries in the query's language, the dense ones plus an offset for the others. The weights
+Reads dev queries only: the in-scope queries with split dev of the four labelled sets
+(bench/data/faq_queries.yaml, faq_queries_fresh.yaml, faq_queries_third.yaml,
+faq_queries_fourth.yaml, each by another author) and, when present, the LocalgovFAQ queries with
+index % 5 == 0. For every query the matcher's signals (faq.match.SIGNALS) over all entries of its
+store make the features: all signals for entries in the query's language, the dense ones plus an
+offset for the others. The weights
 maximise the mean log share of the right entries in a softmax over the store, each store's queries
 counting equally, less a small L2 penalty (without it the cross-language weights grow without bound
 on the separable shipped store). Since every shipped topic has ja/en twins, two copies of the
@@ -16,7 +17,7 @@ Prints the weights to put into faq/match.py and the fitted log loss per store.
 
 With --gate it fits the answer gate instead, on the matcher as it stands (so fit the ranking
 first): a logistic regression over faq.match.AnswerEvidence.features of every dev query of the
-three sets whose top topic has an entry in the query's language, the target being "the top topic
+four sets whose top topic has an entry in the query's language, the target being "the top topic
 is right" (false for out-of-scope queries); then the offset is moved to the threshold that
 maximises dev in-scope top-1 plus out-of-scope declined.
 """

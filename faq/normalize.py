@@ -6,6 +6,7 @@ content hash and queries are analysed exactly like entries.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import jaconv
+from spellchecker import SpellChecker
 from sudachipy import dictionary, tokenizer
 
 logger = logging.getLogger(__name__)
@@ -312,14 +314,27 @@ def english_spellings(texts: Iterable[str]) -> Spellings:
     return Spellings.of(words, str.lower, MIN_MENDED_ENGLISH, MIN_MENDED_ENGLISH)
 
 
+# Clipped loanwords people type in chat, as a katakana word of their own (ボラって…, アンケの回収).
+_CLIPPED_KATAKANA = {
+    "ボラ": "ボランティア",
+    "コーデ": "コーディネーター",
+    "アンケ": "アンケート",
+    "ミーティン": "ミーティング",
+    "プリ": "プリント",
+}
+
+
 def restore_katakana(text: str, spellings: Spellings) -> str:
-    """Rewrite misspelt katakana words in the store's spelling ("アンケト" -> "アンケート").
+    """Rewrite misspelt katakana words in the store's spelling ("アンケト" -> "アンケート") and
+    clipped ones in full ("ボラ" -> "ボランティア").
 
     A katakana run is split greedily into the longest store words it holds, so a compound keeps
     its correctly spelt parts; a rest that holds none may be one long word a kana off."""
 
     def rewrite(found: re.Match[str]) -> str:
         run = found.group()
+        if run in _CLIPPED_KATAKANA:
+            return _CLIPPED_KATAKANA[run]
 
         def store_word(start: int, end: int) -> str | None:
             spelling = spellings.spelling(run[start:end], fuzzy=end == len(run))
@@ -330,9 +345,7 @@ def restore_katakana(text: str, spellings: Spellings) -> str:
     return _KATAKANA_RUN.sub(rewrite, text)
 
 
-def _longest_words(
-    run: str, replacement: Callable[[int, int], str | None], longest: int
-) -> str:
+def _longest_words(run: str, replacement: Callable[[int, int], str | None], longest: int) -> str:
     """``run`` with, from left to right, the longest pieces (at least MIN_RESTORED_READING and at
     most ``longest`` characters) that ``replacement`` has a word for replaced by it."""
     pieces: list[str] = []
@@ -348,6 +361,17 @@ def _longest_words(
             pieces.append(run[start])
             start += 1
     return "".join(pieces)
+
+
+@functools.cache
+def _english_dictionary() -> SpellChecker:
+    return SpellChecker(language="en", distance=1)
+
+
+def is_english_word(word: str) -> bool:
+    """Whether ``word`` is an English word (any form: does, swelling, reimburse), per
+    pyspellchecker's bundled frequency list; loaded once, in about 0.2 s."""
+    return word.lower() in _english_dictionary()
 
 
 def restore_english(text: str, spellings: Spellings, is_word: Callable[[str], bool]) -> str:

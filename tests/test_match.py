@@ -264,6 +264,21 @@ def test_misspelt_english_words_are_read_as_the_store_spells_them(
     assert result.best is not None and result.best.topic == "agreement-no-ads"
 
 
+@pytest.mark.parametrize(
+    ("query", "restored"),
+    [
+        ("ほごしゃ むけ の あんけーと は いつ くばるの", "アンケート"),  # typed without converting
+        ("ぼらんてぃあ の ほけん", "ボランティア"),
+        ("One of the kids got stung by a bee and his hand is swelling", "swelling"),
+        ("does the office lend projectors", "does"),
+    ],
+)
+def test_a_question_is_read_in_the_stores_words_without_respelling_real_ones(
+    shipped_index: FaqIndex, query: str, restored: str
+) -> None:
+    assert restored in shipped_index.read(query).cleaned.split()
+
+
 def test_the_topic_asked_in_its_own_words_is_answered(shipped_index: FaqIndex) -> None:
     result = match(shipped_index, "議事録は誰が書くの？")
     assert result.best is not None and result.best.id == "minutes-author-ja"

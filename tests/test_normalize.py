@@ -5,6 +5,7 @@ from faq.normalize import (
     collapse_long_vowels,
     compact,
     english_spellings,
+    is_english_word,
     kana_spellings,
     normalize,
     restore_english,
@@ -154,6 +155,10 @@ KANA_SPELLINGS = kana_spellings(
         ("ボランティアスタッフ", "ボランティアスタッフ"),  # spelt right: unchanged
         ("パーキングはある？", "パーキングはある？"),  # a word the store lacks: unchanged
         ("マイナンバー", "マイナンバー"),
+        ("ボラって土日だけでもいい？", "ボランティアって土日だけでもいい？"),  # clipped in chat
+        ("アンケの回収", "アンケートの回収"),
+        ("ボランティアのボラ", "ボランティアのボランティア"),
+        ("ボラード", "ボラード"),  # a longer word is not a clipped one
     ],
 )
 def test_restore_katakana_mends_typos_of_store_words(text: str, expected: str) -> None:
@@ -161,7 +166,12 @@ def test_restore_katakana_mends_typos_of_store_words(text: str, expected: str) -
 
 
 ENGLISH_SPELLINGS = english_spellings(
-    ["Can a company advertise at the school?", "The partnership agreement", "marking schedule"]
+    [
+        "Can a company advertise at the school?",
+        "The partnership agreement",
+        "marking schedule",
+        "Volunteer tasks; selling is not allowed; we reimbursed it, doesn't it?",
+    ]
 )
 
 
@@ -174,10 +184,32 @@ ENGLISH_SPELLINGS = english_spellings(
         ("is there parking", "is there parking"),  # a word, though "marking" is a letter off
         ("the company", "the company"),
         ("sch", "sch"),  # too short to mend
+        # English words a letter off a store word stay: the dictionary knows them
+        ("his hand is swelling", "his hand is swelling"),
+        ("the form asks for", "the form asks for"),
+        ("will the city reimburse", "will the city reimburse"),
+        ("does the office", "does the office"),
     ],
 )
 def test_restore_english_mends_typos_of_store_words(text: str, expected: str) -> None:
-    assert restore_english(text, ENGLISH_SPELLINGS, Analyzer().knows) == expected
+    def known(word: str) -> bool:
+        return is_english_word(word) or Analyzer().knows(word)
+
+    assert restore_english(text, ENGLISH_SPELLINGS, known) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "known"),
+    [
+        ("swelling", True),
+        ("Does", True),
+        ("reimburse", True),
+        ("compnay", False),
+        ("schol", False),
+    ],
+)
+def test_english_words_are_known_and_misspellings_are_not(word: str, known: bool) -> None:
+    assert is_english_word(word) is known
 
 
 ROMAJI_VOCABULARY = {collapse_long_vowels(reading): word for reading, word in VOCABULARY.items()}
