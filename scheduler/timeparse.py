@@ -24,14 +24,18 @@ Conventions (documented here because users and tests rely on them):
   days or longer (``3日後``, ``in 2 days``) are calendar days at the same wall-clock time.
 - ``次の月曜`` / ``next Monday`` / ``その次の月曜`` is the coming Monday after today, ``この土曜``
   the coming Saturday; ``来週月曜`` is Monday of the next calendar week (weeks start on Monday).
+  English week words name the same weeks before either language's weekday: ``next week 水曜``
+  / ``next week Wednesday``, ``this week 金曜``, ``week after next Wednesday``, ``next 水曜``.
   On a Sunday, a day of ``今週`` already past is the coming one (Japanese calendars start the
   week on Sunday, so 今週金曜 is five days ahead). ``a week from Friday`` / ``a week on
   Friday`` / ``a week from tomorrow`` are the coming such day (today counts) a week later
   (``two weeks from``: two). ``年明けの11日`` / ``年明けの月曜`` are that day of January / the
   first such weekday from 1 January of the coming year (in January, from today).
 - A month with no day (``来年3月``, ``in March``, ``March 2027``) is refused (``month_only``)
-  unless a day is given elsewhere; ``3月中`` / ``3月いっぱい`` is a deadline at 23:59 on its last
-  day (after a repetition it ends the series instead, see below).
+  unless a day is given elsewhere, and so is a month or year said relative to now (``来月 広報誌``,
+  ``今月 10時``, ``next month``, ``来年 10時``) unless it starts a series (``来月から``);
+  ``3月中`` / ``3月いっぱい`` is a deadline at 23:59 on its last day (after a repetition it ends
+  the series instead, see below).
 - A range (``15時から17時``, ``3pm-5pm``) starts at its first time; its end gives ``duration``,
   taken as typed: a bare end hour below 12 after an afternoon start is on the afternoon clock
   (``午後2時〜4時`` ends at 16:00), an earlier end after a start from 18:00 or an end said to be
@@ -41,7 +45,10 @@ Conventions (documented here because users and tests rely on them):
 - Recurrences start at their first occurrence strictly after now, or, when a start day is
   given (``12月18日から隔週金曜``, ``every Tuesday starting Dec 15``, ``1月から毎月第2火曜``,
   ``来年4月から``, ``来月から`` / ``starting next month``, ``from January``, ``来年度から`` /
-  ``令和9年度より`` (1 April of that fiscal year)), at the first one on or after that day,
+  ``令和9年度より`` (1 April of that fiscal year), ``来週から`` / ``再来週以降`` / ``starting
+  next week`` (that week's Monday; the week adds no Monday to the rule, and ``来週から毎日``
+  stays daily), or a period right before the rule without から: ``来年度 毎週木曜``, ``来月
+  毎週火曜``), at the first one on or after that day,
   which also sets the phase of 隔週 / every other week. A start day in the last month means the
   series is already running. ``月1回`` / ``月に1回`` repeat monthly, ``2週に1回`` /
   ``2週間に1度`` every other week, ``週1`` weekly, ``3か月に1度`` / ``四半期ごと`` every three
@@ -71,7 +78,7 @@ Conventions (documented here because users and tests rely on them):
   ``EOD`` / ``COB`` / ``end of day`` mean 17:00. ``朝イチ`` / ``first thing`` is 09:00, ``昼前``
   11:00, ``昼過ぎ`` / ``午後イチ`` 13:00.
 - Periods name their first day: bare ``来週`` / ``next week`` is that week's Monday, ``週明け``
-  the coming Monday, ``来月`` / ``next month`` and ``月初`` a 1st, ``上旬/中旬/下旬`` the 1st /
+  the coming Monday, ``来月から`` (a one-off) and ``月初`` a 1st, ``上旬/中旬/下旬`` the 1st /
   11th / 21st; ``月末`` / ``最終日`` / ``3月末`` / ``end of month`` the last day (``毎月最終日``
   is ``BYMONTHDAY=-1``, ``毎月最終日曜`` the last Sunday), ``年度末`` 31 March and
   ``年度初め`` 1 April (the Japanese fiscal year runs April to March); ``上期末`` / ``下期末``
@@ -106,7 +113,9 @@ Conventions (documented here because users and tests rely on them):
   a noun (``Dec 14 10am plan the Saturday morning club``) and ``週末の夜回り``. An English date
   before a colon is a date (``Dec 18: submit``); ``due`` / ``deadline`` leading into the time
   stay in the title unless a colon after the time introduces it (``due Friday noon: consent
-  forms``), while ``no later than`` never does; 必着 / 提出期限 stay in the title. Requests
+  forms``), while ``no later than`` never does; 必着 / 提出期限 stay in the title, while
+  ``頃`` / ``前後`` after a clock time and ``までに`` / ``迄に`` / ``以降`` after the time, glued
+  or standing alone (``12月25日 までに 報告書提出``), leave it. Requests
   to the bot around the time leave it: ``…に設定してください``,
   ``…するようリマインドお願いします``, ``Please remind me … to``, ``Can you set a reminder
   for …:``.
@@ -126,6 +135,11 @@ Conventions (documented here because users and tests rely on them):
   隔週金曜の定例``). ``every-other-Friday`` hyphenated to a noun is a title word too. So is
   a frequency word with a part of the day leading into a word after a day and time (``12月21日
   10時 平日午後の見守り人員の相談``, ``明日 10時 毎朝夕の見守りの件``).
+- Misspelt English day words are read as meant: a word one or two edits off a weekday or
+  ``tomorrow`` (one if shorter than ``MENDED_LONG``), with its first letter, that is no English
+  word and sits next to the time (``Wensday 4pm``, ``Thurday at 3``, ``by tommorow``; ``fridge``
+  and ``sundae`` stay, and so does Frida in ``call Frida tomorrow 5pm``), and the chat
+  spellings ``2moro`` / ``nxt``.
 - Times typed in kana without converting (``あした 9じはん``, ``ごご3じ``, ``30ぷんご``,
   ``らいしゅうのかようび``, and right after a week word without び: ``らいしゅう すいよう``) read
   as their written forms; a particle standing alone between parts
@@ -149,6 +163,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from faq.normalize import is_english_word
 from scheduler.recurrence import as_zone, localize, next_occurrence
 from texts import t
 
@@ -281,6 +296,70 @@ _MONTH_WORD = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+# Misspelt or chat-spelt day words, read as meant: Wensday, Thurday, tommorow, 2moro, nxt. A word
+# that is no English word and one or two edits off a day word (one if shorter than
+# ``MENDED_LONG``) with the same first letter is that word where it sits next to the time
+# (``_MENDED_BEFORE`` / ``_MENDED_AFTER``); fridge and sundae stay as they are, and so does a
+# name among the title's words (call Frida tomorrow 5pm).
+_EN_DAY_WORDS = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow",
+    "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
+)  # fmt: skip
+_EN_SHORTHANDS = {"nxt": "next", "2moro": "tomorrow", "2morrow": "tomorrow", "2mrw": "tomorrow"}
+MENDED_LONG = 6
+_EN_LOOSE_WORD = re.compile(
+    rf"(?<![a-z\d])(?:{_alternatives(_EN_SHORTHANDS)}|[a-z]{{4,}})(?![a-z\d])"
+)
+_MENDED_BEFORE = re.compile(
+    r"(?:\b(?:next|this|coming|on|every|each|by|until|till|from|starting|due|before|after)"
+    r"|\d|[ap]\.?m\.?|[時分])\s*,?\s*$"
+)
+_MENDED_AFTER = re.compile(
+    r"\s*,?\s*(?:\d|@|\b(?:at|noon|morning|afternoon|evening|night|next|this)\b)"
+)
+
+
+def _typo_distance(word: str, target: str) -> int:
+    """How many letters added, dropped, changed or two swapped turn ``word`` into ``target``
+    (optimal string alignment)."""
+    before_last: list[int] = []
+    last = list(range(len(target) + 1))
+    for row, char in enumerate(word, 1):
+        current = [row]
+        for column, wanted in enumerate(target, 1):
+            cost = min(last[column] + 1, current[-1] + 1, last[column - 1] + (char != wanted))
+            swapped = (
+                row > 1 and column > 1 and (word[row - 2], char) == (wanted, target[column - 2])
+            )
+            current.append(min(cost, before_last[column - 2] + 1) if swapped else cost)
+        before_last, last = last, current
+    return last[-1]
+
+
+def _mended_day_word(match: re.Match[str]) -> str | None:
+    """The day word a misspelt or chat-spelt word stands for; None to leave it as it is."""
+    word = match.group()
+    if word in _EN_SHORTHANDS:
+        return _EN_SHORTHANDS[word]
+    text = match.string
+    if not (
+        _MENDED_BEFORE.search(text, 0, match.start()) or _MENDED_AFTER.match(text, match.end())
+    ):
+        return None
+    allowed = 1 if len(word) < MENDED_LONG else 2
+    near = {
+        target: distance
+        for target in _EN_DAY_WORDS
+        if target[0] == word[0] and (distance := _typo_distance(word, target)) <= allowed
+    }
+    if not near or 0 in near.values():
+        return None
+    best = min(near.values())
+    closest = [target for target, distance in near.items() if distance == best]
+    # Wensday, not "thuesday" (as near Tuesday as Thursday); no word that is English
+    return closest[0] if len(closest) == 1 and not is_english_word(word) else None
+
+
 # A lone ordinal word is a date only next to a month or after "the" ("the first meeting" aside).
 _ORDINAL_CONTEXT = re.compile(rf"(?:\b{_MONTH_WORD}\.?|\bthe)\s*$")
 
@@ -385,6 +464,7 @@ def _normalise(text: str) -> _Text:
             chars.append("~" if folded in "〜～" else folded)
             origin.append(index)
     normal = _Text("".join(chars), origin, list(origin))
+    normal = normal.substitute(_EN_LOOSE_WORD, _mended_day_word)
     normal = normal.substitute(_LONG_DASH, lambda m: "-")
     normal = normal.substitute(_KANA_TIME_WORD, lambda m: _KANA_TIME_WORDS.get(m.group().lstrip()))
     normal = normal.substitute(
@@ -464,7 +544,7 @@ _MEAL_EDGES = {
     ("after", "lunch"): 13, ("before", "dinner"): 18, ("after", "dinner"): 20,
 }  # fmt: skip
 _TIME_SUFFIX = (
-    r"(?:\s*(?:ごろ|頃|ころ|ぐらい|くらい|位|ちょうど|丁度|きっかり|かっきり|ジャスト|すぎ|過ぎ"
+    r"(?:\s*(?:ごろ|頃|ころ|前後|ぐらい|くらい|位|ちょうど|丁度|きっかり|かっきり|ジャスト|すぎ|過ぎ"
     r"|-?ish\b|sharp\b))*"
 )
 _UNIT_MINUTES = {"分": 1, "時間": 60}
@@ -757,6 +837,24 @@ def _reldate(match: re.Match[str], _: str) -> _Token:
 
 # Which calendar week a Japanese week word names (weeks start on Monday).
 _WEEK_MODES = {"今週": "this_week", "来週": "week+1", "翌週": "week+1", "再来週": "week+2"}
+# How many calendar weeks from this one each week mode names.
+_WEEKS_AHEAD = {"this_week": 0, "week+1": 1, "week+2": 2}
+# The same weeks in English: this week, next week, (the) week after next.
+_EN_WEEK = r"(?:this|next)\s+week|(?:the\s+)?week\s+after\s+next"
+
+
+def _en_week_mode(phrase: str) -> str:
+    """The week mode of an English week phrase (``_EN_WEEK``, also as ``of next week``)."""
+    words = phrase.split()
+    return "week+2" if "after" in words else "this_week" if "this" in words else "week+1"
+
+
+def _en_day_mode(modifier: str) -> str | None:
+    """The week mode an English word before a weekday gives it: next week / this week / week
+    after next name a calendar week, next the next one, this (coming) the coming one."""
+    if "week" in modifier:
+        return _en_week_mode(modifier)
+    return "next" if modifier.split()[:1] == ["next"] else None
 
 
 _RANGE_SEPARATORS = frozenset({"から", "~", "-", "–", "to", "through", "thru", "till", "until"})
@@ -782,9 +880,11 @@ def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
     # 月〜金 is a span of weekdays, unless the 月 ends 今月 / 毎月 / 12月.
     shorthand = bool(re.search(r"[~\-–]", listed))
     shorthand = shorthand and not re.search(r"[今来再毎翌当先前\d]$", before)
-    # この土曜 / その次の月曜: the coming one / the next one (この日 is no Sunday)
-    named = match["mod"] and (match["mod"] != "この" or "曜" in listed)
-    if match["mod"] == "この" and not named:
+    mod = match["mod"] or ""
+    # この土曜 / その次の月曜 / next 水曜: the coming one / the next one (この日 is no Sunday, nor
+    # next 月 a Monday)
+    named = bool(mod) and ("曜" in listed or (mod != "この" and not mod.isascii()))
+    if mod and not named:
         return None
     explicit = "曜" in listed or named or inside_parens or "・" in listed or shorthand
     # 毎週月・木, 週2回 月木: a list of bare day names right after a weekly word
@@ -795,7 +895,7 @@ def _ja_weekdays(match: re.Match[str], text: str) -> _Token | None:
     mode = {
         **_WEEK_MODES, "次の": "next", "次回": "next", "次回の": "next", "今度の": "next",
         "その次の": "next",
-    }.get(match["mod"] or "")  # fmt: skip
+    }.get(mod) if not mod.isascii() else _en_day_mode(mod)  # fmt: skip
     # A timetable's 月〜金 or 月・水・金 names a standing pattern; 来週の月〜水 and
     # 月曜から水曜まで are one span of days.
     listing = len(days) > 1 and "から" not in listed
@@ -819,12 +919,9 @@ def _en_weekdays(match: re.Match[str], _: str) -> _Token:
     days = _listed_days((word or mark, _EN_WD_PREFIX[day[:2]]) for word, mark, day in items)
     plural = any(day.endswith("days") for _, _, day in items)
     shorthand = any(mark for _, mark, _ in items)
-    modifier = (match["mod"] or "").split()
-    mode = _WEEK_MODES.get((match["mod"] or "").strip(" の"))  # 来週Tue: a Japanese week word
-    if match["nextweek"] or modifier[:2] == ["next", "week"]:
-        mode = "week+1"
-    elif modifier and modifier[0] == "next":
-        mode = "next"
+    modifier = (match["mod"] or "").strip(" の")
+    # 来週Tue: a Japanese week word; next week Wednesday, Friday of the week after next
+    mode = _WEEK_MODES.get(modifier) or _en_day_mode(match["nextweek"] or modifier)
     # Mondays, and a timetable's Mon-Thu or Mon, Wed and Fri, name a standing pattern; Monday
     # or Tuesday is a choice, Monday to Wednesday one span of days.
     spans_or_choice = any(word for word, _, _ in items) or re.search(r"\bor\b", match["list"])
@@ -1137,14 +1234,16 @@ def _weekend(match: re.Match[str], _: str) -> _Token:
 
 
 def _week_start(match: re.Match[str], _: str) -> _Token:
-    """週明け is the coming Monday; bare 来週 / 再来週 / next week mean that week's Monday."""
+    """週明け is the coming Monday; bare 来週 / 再来週 / next week mean that week's Monday (and
+    before から, where a series starts: 来週から毎週火曜, 今週から)."""
     groups = match.groupdict()
-    mod = re.sub(r"\s+", " ", groups.get("mod") or groups.get("mod2") or groups.get("enmod") or "")
-    mode = {
-        "来週": "week+1", "来": "week+1", "翌週": "week+1", "翌": "week+1", "再来週": "week+2",
-        "再来": "week+2", "next week": "week+1", "the week after next": "week+2",
-    }.get(mod, "next")  # fmt: skip
-    return _Token("weekday", weekdays=(0,), week_mode=mode)
+    mod = groups.get("mod") or groups.get("mod2") or ""
+    mode = {"来": "week+1", "翌": "week+1", "再来": "week+2", **_WEEK_MODES}.get(mod)
+    if groups.get("enmod"):
+        mode = _en_week_mode(groups["enmod"])
+    token = _Token("weekday", weekdays=(0,), week_mode=mode or "next")
+    token.extra["week_start"] = 1  # a week, not a day of it: it may say where a series starts
+    return token
 
 
 def _week_end(match: re.Match[str], _: str) -> _Token:
@@ -1661,20 +1760,23 @@ _RULES: list[tuple[re.Pattern[str], _Builder]] = [
     ),
     # weekdays
     _rule(
-        r"(?P<mod>再来週|来週|翌週|今週|次回の|次回|その次の|次の|今度の|この)?\s*の?\s*"
+        r"(?P<mod>再来週|来週|翌週|今週|次回の|次回|その次の|次の|今度の|この"
+        rf"|\b(?:{_EN_WEEK}|next|this)(?![a-z]))?\s*の?\s*"
         rf"(?P<list>[{_JA_WD}](?:曜日?)?(?:\s*(?:[・、,/と~\-–]|(?<=曜|日)から)?\s*[{_JA_WD}](?:曜日?)?)*)",
         _ja_weekdays,
     ),
     _rule(
-        r"(?P<mod>\bnext\s+week(?:'s)?\s+(?:on\s+)?|\bnext\s+|\bthis\s+(?:coming\s+)?|\bcoming\s+"
+        rf"(?P<mod>\b(?:{_EN_WEEK})(?:'s)?\s+(?:on\s+)?|\bnext\s+|\bthis\s+(?:coming\s+)?|\bcoming\s+"
         r"|\bon\s+|(?:再来週|来週|翌週|今週)\s*の?\s*)?"
         rf"(?P<list>(?:\b|(?<=[週の]))(?<![a-z]){_EN_WD}\b\.?(?:\s*(?:,|and|&|/|or|-|–|~|to|through|thru|till|until)\s*"
         rf"{_EN_WD}\b\.?)*)"
-        r"(?P<nextweek>\s+(?:of\s+)?next\s+week)?",
+        rf"(?P<nextweek>\s+(?:of\s+)?(?:{_EN_WEEK}))?",
         _en_weekdays,
     ),
+    # 来週, next week: that week's Monday; 今週 / this week only where a series starts (今週から)
     _rule(
-        r"(?P<mod>再来週|来週|翌週)|\b(?P<enmod>next\s+week|the\s+week\s+after\s+next)\b",
+        r"(?P<mod>再来週|来週|翌週|今週(?=\s*(?:から|より|以降)))"
+        rf"|\b(?P<enmod>(?!this)(?:{_EN_WEEK})|(?:(?<=from )|(?<=starting ))this\s+week)\b",
         lambda match, text: _week_start(match, text),
     ),
     # month / year shifts, parts of the day
@@ -1951,10 +2053,16 @@ def _resolve_date(
                     return start
         raise _Past
     weekday = _first(tokens, "weekday")
+    if weekday is not None and "since" in weekday.extra:
+        # 来週から金曜に変更: the day said, in the week said; 来週から 10時 alone: its Monday
+        named = next((t for t in tokens if t.kind == "weekday" and t is not weekday), None)
+        if named is not None and named.week_mode is None:
+            named.week_mode = weekday.week_mode
+        weekday = named or weekday
     if weekday is not None and weekday.weekdays:
         return _resolve_weekday(weekday, clock, now, zone)
     if month_shift is not None and month_shift.months >= 1:
-        # a bare 来月 / next month: the first of that month
+        # 来月から 10時 会議: the first of that month (a bare 来月 is refused as month_only)
         return _at(today.replace(day=1) + month_shift, clock, zone)
     return None
 
@@ -2006,8 +2114,8 @@ def _resolve_weekday(token: _Token, clock: _Clock, now: datetime, zone: ZoneInfo
     today = now.date()
     target = token.weekdays[0]
     monday = today - timedelta(days=today.weekday())
-    if token.week_mode in ("week+1", "week+2", "this_week"):
-        weeks = {"week+1": 1, "week+2": 2, "this_week": 0}[token.week_mode]
+    if token.week_mode in _WEEKS_AHEAD:
+        weeks = _WEEKS_AHEAD[token.week_mode]
         start = _at(monday + timedelta(weeks=weeks, days=target), clock, zone)
         if start <= now and token.part == "day_end" and weeks == 0:
             # 今週中 said at the weekend: the week still runs until Sunday night
@@ -2035,7 +2143,8 @@ def _recurrence(tokens: list[_Token]) -> tuple[str, int] | None:
     interval = max((token.interval for token in every), default=1)
     weekdays: list[int] = []
     for token in tokens:
-        if token.kind in ("weekday", "every"):
+        # 来週から毎週火曜: the week the series starts in adds no Monday to its days
+        if token.kind in ("weekday", "every") and "since" not in token.extra:
             weekdays.extend(day for day in token.weekdays if day not in weekdays)
     excepted = {day for token in tokens if token.kind == "except" for day in token.weekdays}
     if excepted and (weekdays or freq in (None, "DAILY")) and interval == 1:
@@ -2083,9 +2192,15 @@ def _series_from(tokens: list[_Token], rrule: str, now: datetime, zone: ZoneInfo
         if years == 0 and since.month < today.month:
             year += 1  # 1月から said in December: next January
         return max(today, date(year, since.month, 1))
+    week = next((t for t in tokens if t.kind == "weekday" and "since" in t.extra), None)
+    if week is not None:
+        # 来週から毎週火曜, starting next week: from that week's Monday (週明けから: the coming
+        # Monday; 今週から: today)
+        monday = today - timedelta(days=today.weekday())
+        return max(today, monday + timedelta(weeks=_WEEKS_AHEAD.get(week.week_mode or "", 1)))
     shift = _first(tokens, "shift")
     if shift is not None and "since" in shift.extra:
-        # 来年度から, 令和9年度より, 来月から, starting next month, 来年から
+        # 来年度から, 令和9年度より, 来月から, starting next month, 来年から, 来年度 毎週木曜
         if "fiscal_start" in shift.extra:
             first = date(shift.extra["fiscal_start"], 4, 1)
         elif "fiscal_year" in shift.extra:
@@ -2116,6 +2231,17 @@ def _series_from(tokens: list[_Token], rrule: str, now: datetime, zone: ZoneInfo
     except _Past:
         return None
     return start.date() if start is not None else None
+
+
+def _leads_repetition(token: _Token, tokens: list[_Token], text: str) -> bool:
+    """Whether a period leads straight into a repetition (来年度 毎週木曜, 来月の毎週火曜, next
+    month every Tuesday), which then starts in it as if から were said."""
+    following = next((other for other in tokens if other.start >= token.end), None)
+    return (
+        following is not None
+        and following.recurring
+        and re.fullmatch(_PARTICLE, text[token.end : following.start]) is not None
+    )
 
 
 _UNTIL = re.compile(r"\s*(?:まで|迄|until\b|till\b|through\b|thru\b)")
@@ -2155,12 +2281,17 @@ def _next_clock(clock: _Clock, now: datetime, zone: ZoneInfo) -> datetime:
 # ---------------------------------------------------------------- titles
 
 _JA_LEADING = re.compile(
-    r"^(?:までの間|までに|まで|から|より|の間|には|では|にて|の|に|で|は|を|、|,|。|・)+"
+    r"^(?:までの間|までに|まで|迄に|迄|から|より|以降(?=\s|$)|の間|には|では|にて|の|に|で|は|を"
+    r"|、|,|。|・)+"
 )
-# Particles that join two parts of the time when they stand alone between them.
+# Particles that join two parts of the time when they stand alone between them (来週以降
+# 毎週火曜: where a series starts).
 _JA_JOINT = re.compile(
-    r"(?:までの間|までに|まで|から|より|または|又は|の間|には|では|[のにでは、,。・かや])*"
+    r"(?:までの間|までに|まで|迄に|迄|から|より|以降|または|又は|の間|には|では|[のにでは、,。・かや])*"
 )
+# 12月25日 までに 報告書提出: a deadline or start word standing alone after the time is still
+# the time's, though a space sets it apart from the title.
+_JA_SPACED_LEAD = re.compile(r"^\s+(?:までに|迄に|まで|迄|から|より|以降)(?=\s|$)")
 _JA_TRAILING = re.compile(r"(?:から|の|に|で|は|を|が|、|,|・)+$")
 _EN_JOINT = (
     r"(?:at|on|in|by|from|around|about|between|and|of|to|till|until|for|the|starting|starts"
@@ -2239,6 +2370,7 @@ def _title(source: str, spans: list[tuple[int, int]]) -> str:
         if after_span:
             if piece[:1].strip():
                 piece = _JA_LEADING.sub("", piece)
+            piece = _JA_SPACED_LEAD.sub("", piece)
             piece = _EN_LEADING.sub("", piece)
         if before_span:
             if piece[-1:].strip():
@@ -2291,11 +2423,13 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
             and _UNTIL.match(normal.value, token.end)
         ):
             token.extra["until"] = 1  # 毎週金曜 12月25日まで: the series' end, not its start
-        if token.kind == "shift" and (
+        if (token.kind == "shift" or "week_start" in token.extra) and (
             _SINCE_AFTER.match(normal.value, token.end)
             or _SINCE_BEFORE.search(normal.value, 0, token.start)
+            or _leads_repetition(token, tokens, normal.value)
         ):
-            token.extra["since"] = 1  # 来年度から, starting next month: where a series starts
+            # 来年度から, starting next month, 来週から, 来月 毎週火曜: where a series starts
+            token.extra["since"] = 1
     tokens = _month_bounds(tokens)
     _days_later(tokens, local_now.date())
     clock, range_ends = _pick_clock(tokens, normal.value)
@@ -2313,8 +2447,10 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
     if _listed_clock_times(tokens, normal.value):
         return ParsedWhen(None, None, title, "two_times")
     kept = [token for token in tokens if token not in range_ends]
+    # 来年3月, 来月 広報誌, 今月 10時, next month: a month (or year) that says no day
+    bare_period = any(token.kind == "shift" and "since" not in token.extra for token in kept)
     if not any(token.kind in (*_DATE_KINDS, "every", "offset") for token in kept) and (
-        _BARE_MONTH.search(normal.value)
+        bare_period or _BARE_MONTH.search(normal.value)
     ):
         return ParsedWhen(None, None, title, "month_only")
     zone_token = _first(kept, "zone")
@@ -2582,7 +2718,8 @@ _WORD = r"[\u3400-\u9fff\u30a0-\u30ff]"
 # than a time
 # than a time; also joined by まで / からの (年度末までの予定, 月末までに出す書類)
 _TITLE_WORD_NEXT = re.compile(
-    r"(?:まで(?:の|に)?|からの|以降の)?"
+    # 毎週金曜 15時 来月以降: 以降 alone says where the series starts, like から
+    rf"(?!以降(?!の|{_WORD}))(?:まで(?:の|に)?|からの|以降の)?"
     rf"(?:{_WORD}|[a-z]|['’]s\s+[a-z]"
     # 土日の当番表, 週末の夜回り: の and a word, but not a part of the day (明日の朝 9時)
     rf"|の\s*(?!(?:朝|夜|昼|夕|晩|午前|午後|深夜|早朝|明け方|お昼|正午)(?!回り|勤|食|間))"
