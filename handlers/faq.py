@@ -209,7 +209,8 @@ async def respond(update: Update, context: Context, question: str) -> None:
         # 「次の会議はいつ？」 in a chat with reminders: its agenda, not the FAQ on /agenda
         agenda = await agenda_answer(context, chat.id, lang, asked)
         if agenda is not None:
-            await message.reply_text(agenda)
+            for page in agenda:
+                await message.reply_text(page)
             return
     request = await reminder_request_in(update, context, question)
     if request is not None:
@@ -264,7 +265,7 @@ async def respond(update: Update, context: Context, question: str) -> None:
 
 async def agenda_answer(
     context: Context, chat_id: int, lang: str, asked: AgendaQuestion
-) -> str | None:
+) -> list[str] | None:
     """The chat's agenda for a question about what is coming: the meetings it names by a word
     of their title (「次の情報交換会」), else everything when it asks in general; None when the
     chat has nothing to show (the FAQ answers then)."""
@@ -280,7 +281,7 @@ async def agenda_answer(
                 (span for span in NAMED_AGENDA_SPANS if latest <= now + timedelta(days=span)),
                 NAMED_AGENDA_SPANS[-1],
             )
-            return render.agenda_text(named, days, tz, lang, now)
+            return render.agenda_pages(named, days, tz, lang, now)
     if not asked.general:
         return None
     agenda, listed = await agenda_reply(context, chat_id, lang)

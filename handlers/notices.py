@@ -27,7 +27,7 @@ from db.models import Chat, Delivery, Reminder
 from handlers.common import Context, may_manage, sessions, user_lang
 from handlers.reminders import complete_milestone
 from scheduler import delivery, render, service
-from scheduler.intent import read_done, read_rsvp
+from scheduler.intent import asks_when_or_where, read_done, read_rsvp
 from scheduler.service import called_off
 from texts import DEFAULT_LANG, LANGUAGES, plain, t
 
@@ -175,8 +175,9 @@ async def answer_notice_reply(update: Update, context: Context) -> None:
         return
     answer = read_rsvp(message.text)
     done = read_done(message.text)
-    if answer is None and not done:
-        return  # a question about the meeting or the deadline: the FAQ reads it
+    asks = answer is None and not done and asks_when_or_where(message.text)
+    if answer is None and not done and not asks:
+        return  # another question about the meeting or the deadline: the FAQ reads it
     chat_id, notice_id = message.chat.id, replied.message_id
     saved: tuple[str, InlineKeyboardMarkup] | None = None
     closed: str | None = None
@@ -192,11 +193,13 @@ async def answer_notice_reply(update: Update, context: Context) -> None:
             elif answer is not None and takes:
                 saved = await _save_answer(session, row, reminder, user, answer)
     if found is None:
-        await _answer_other_reply(update, context, replied, answer, done)
+        await _answer_other_reply(update, context, replied, answer, done, asks)
         return
     row, reminder = found
     lang = await user_lang(update, context)
-    if closed is not None and off is not None:
+    if asks:
+        await message.reply_text(render.facts_text(reminder, row.occurrence, lang))
+    elif closed is not None and off is not None:
         await message.reply_text(_refusal(reminder, row.occurrence, off, lang))
         await _edit_notice(context, chat_id, notice_id, closed, None, quiet=True)
     elif saved is not None and answer is not None:
@@ -212,11 +215,17 @@ async def answer_notice_reply(update: Update, context: Context) -> None:
 
 
 async def _answer_other_reply(
-    update: Update, context: Context, replied: Message, answer: str | None, done: bool
+    update: Update,
+    context: Context,
+    replied: Message,
+    answer: str | None,
+    done: bool,
+    asks: bool,
 ) -> None:
     """An answer in reply to a bot message that is no notice: to the confirmation of a meeting
-    it counts for that meeting, to a deadline's 「提出しました」 marks it done; to the agenda it
-    gets a pointer to the notices' buttons. Anything else is left to the FAQ."""
+    it counts for that meeting, to a deadline's 「提出しました」 marks it done, 「何時から？」
+    gets its next date and place; to the agenda it gets a pointer to the notices' buttons.
+    Anything else is left to the FAQ."""
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
@@ -233,6 +242,13 @@ async def _answer_other_reply(
             raise ApplicationHandlerStop
         if reminder is not None and reminder.kind == service.MILESTONE and done:
             await _mark_done_by_reply(update, context, lang, reminder.id)
+            raise ApplicationHandlerStop
+        if reminder is not None and asks:
+            now = datetime.now(UTC)
+            upcoming = reminder.occurrence if reminder.status == service.ACTIVE else None
+            if upcoming is None or upcoming <= now:
+                upcoming = service.next_occurrence(reminder, now)
+            await message.reply_text(render.facts_text(reminder, upcoming, lang))
             raise ApplicationHandlerStop
     if answer is not None and (
         about is not None or any(pattern.match(replied_text) for pattern in ABOUT_SEVERAL)

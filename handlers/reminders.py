@@ -55,7 +55,7 @@ PICK_PREFIX = "rem:pick:"
 PICK_PATTERN = re.compile(r"^rem:pick:(done|cancel):(\d{1,12})$")
 # /done or /cancel without a number lists this many of the chat's reminders as buttons.
 MAX_PICKS = 10
-PICK_TITLE_CHARS = 40
+PICK_TITLE_CHARS = 28
 DEFAULT_AGENDA_DAYS = 30
 MAX_AGENDA_DAYS = 366
 
@@ -311,12 +311,15 @@ async def _id_command(
 
 
 async def _offer_picks(update: Update, context: Context, lang: str, command: str) -> None:
-    """Answer /done or /cancel without a number with the chat's candidates as buttons."""
-    assert update.effective_chat is not None
+    """Answer /done or /cancel without a number with the chat's candidates as buttons, each
+    with its next date (a series marked 🔁), and how many more there are past MAX_PICKS."""
+    chat = update.effective_chat
+    assert chat is not None
     async with sessions(context)() as session:
-        items = await service.agenda(session, update.effective_chat.id, _now(), MAX_AGENDA_DAYS)
+        tz = await service.chat_zone(session, chat.id, settings_of(context).timezone)
+        items = await service.agenda(session, chat.id, _now(), MAX_AGENDA_DAYS)
     picks = [
-        item.reminder
+        item
         for item in items
         if command == "cancel"
         or (item.reminder.kind == service.MILESTONE and item.reminder.status != service.DONE)
@@ -325,11 +328,26 @@ async def _offer_picks(update: Update, context: Context, lang: str, command: str
         await _reply(update, t(lang, f"rem.pick_none_{command}"))
         return
     buttons = [
-        [InlineKeyboardButton(f"#{reminder.id} {reminder.title[:PICK_TITLE_CHARS]}",
-                              callback_data=f"{PICK_PREFIX}{command}:{reminder.id}")]
-        for reminder in picks[:MAX_PICKS]
+        [InlineKeyboardButton(_pick_label(item, tz, lang),
+                              callback_data=f"{PICK_PREFIX}{command}:{item.reminder.id}")]
+        for item in picks[:MAX_PICKS]
     ]  # fmt: skip
-    await _reply(update, t(lang, f"rem.pick_{command}"), InlineKeyboardMarkup(buttons))
+    text = t(lang, f"rem.pick_{command}")
+    if len(picks) > MAX_PICKS:
+        text += "\n" + t(lang, "rem.pick_more", n=len(picks) - MAX_PICKS, command=command)
+    await _reply(update, text, InlineKeyboardMarkup(buttons))
+
+
+def _pick_label(item: service.AgendaItem, tz: ZoneInfo, lang: str) -> str:
+    """``#3 12月9日(水) 🔁 学習支援``: enough to tell a series from a one-off of the same name."""
+    reminder = item.reminder
+    parts = [f"#{reminder.id}"]
+    if item.next_at is not None:
+        parts.append(render.local_date(item.next_at, tz, lang))
+    if reminder.rrule:
+        parts.append("🔁")
+    parts.append(reminder.title[:PICK_TITLE_CHARS])
+    return " ".join(parts)
 
 
 async def pick_reminder(update: Update, context: Context) -> None:
@@ -632,20 +650,21 @@ async def show_agenda(update: Update, context: Context) -> None:
             await _reply(update, t(lang, "rem.agenda_usage"))
             return
         days = int(arg)
-    text, _ = await agenda_reply(context, chat.id, lang, days)
-    await _reply(update, text)
+    pages, _ = await agenda_reply(context, chat.id, lang, days)
+    for page in pages:
+        await _reply(update, page)
 
 
 async def agenda_reply(
     context: Context, chat_id: int, lang: str, days: int = DEFAULT_AGENDA_DAYS
-) -> tuple[str, bool]:
-    """The /agenda text for the chat, and whether anything is on it."""
+) -> tuple[list[str], bool]:
+    """The /agenda messages for the chat, and whether anything is on it."""
     settings = settings_of(context)
     now = _now()
     async with sessions(context)() as session:
         tz = await service.chat_zone(session, chat_id, settings.timezone)
         items = await service.agenda(session, chat_id, now, days)
-    return render.agenda_text(items, days, tz, lang, now), bool(items)
+    return render.agenda_pages(items, days, tz, lang, now), bool(items)
 
 
 async def set_timezone(update: Update, context: Context) -> None:

@@ -266,6 +266,28 @@ def asks_for_agenda(text: str) -> bool:
     return found is not None and found.general
 
 
+# 「何時からでしたっけ？」, 「場所どこ？」, "what time does it start?": in reply to a meeting's
+# notice, a question its own date, time and place answer.
+_WHEN_OR_WHERE = re.compile(
+    r"何時|なんじ|いつ|何日|なんにち|何曜|なんよう|時間|時刻|日時|日程|場所|どこ|会場|何処|部屋"
+    r"|\b(?:when|where|what\s+time|what\s+day|which\s+(?:room|day)|start|finish|end)\b",
+    re.IGNORECASE,
+)
+_ASKING = re.compile(
+    r"[?？]|っけ|ですか|ますか|でしょうか|いつ|どこ|何時|なんじ"
+    r"|^\s*(?:when|where|what|which|does|is|are|do)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_when_or_where(text: str) -> bool:
+    """Whether a short message asks when or where something is (in reply to its notice)."""
+    question = unicodedata.normalize("NFKC", text).strip()
+    if not question or _too_long(question, MAX_NOTICE_REPLY):
+        return False
+    return bool(_WHEN_OR_WHERE.search(question) and _ASKING.search(question))
+
+
 def names_title(name: str, title: str) -> bool:
     """Whether a meeting ``title`` holds the ``name`` a question used for it."""
     folded = unicodedata.normalize("NFKC", name).casefold()

@@ -17,6 +17,7 @@ from scheduler.service import (
     AgendaItem,
     EditReport,
     RsvpCounts,
+    called_off,
     month_span,
     offset_of,
     overdue_index,
@@ -127,6 +128,19 @@ def confirmation(reminder: Reminder, lang: str, now: datetime) -> str:
     return "\n".join(lines)
 
 
+def facts_text(reminder: Reminder, when: datetime | None, lang: str) -> str:
+    """When and where a reminder is, for 「何時からでしたっけ？」 asked in reply to its notice;
+    a called-off meeting says so."""
+    lines = [t(lang, "rem.facts", id=reminder.id, title=html.escape(reminder.title))]
+    lines.append(schedule_text(reminder, when, lang))
+    if reminder.place:
+        lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
+    off = called_off(reminder, when) if when is not None else None
+    if off is not None:
+        lines.append(t(lang, f"rem.notice_{off}"))
+    return "\n".join(lines)
+
+
 def early_hour_hint(reminder: Reminder, lang: str) -> str:
     """How to move a reminder read as early morning (at 4, 3時) to the same hour after noon."""
     local = (reminder.occurrence or reminder.start).astimezone(ZoneInfo(reminder.tz))
@@ -227,46 +241,62 @@ def _countdown(due: datetime, now: datetime, tz: ZoneInfo, lang: str) -> str:
     return t(lang, "rem.countdown_days", n=left)
 
 
-def agenda_text(items: list[AgendaItem], days: int, tz: ZoneInfo, lang: str, now: datetime) -> str:
-    """The /agenda reply, times shown in the chat's zone ``tz``; deadlines count down from
-    ``now``."""
+# Telegram refuses a message over 4,096 characters; a page of the agenda stays well below.
+AGENDA_PAGE_CHARS = 3800
+
+
+def agenda_pages(
+    items: list[AgendaItem], days: int, tz: ZoneInfo, lang: str, now: datetime
+) -> list[str]:
+    """The /agenda reply, in as many messages as it needs (an item is never split), times shown
+    in the chat's zone ``tz``; deadlines count down from ``now``."""
     if not items:
-        return t(lang, "rem.agenda_empty", days=days)
-    lines = [t(lang, "rem.agenda_header", days=days)]
+        return [t(lang, "rem.agenda_empty", days=days)]
+    footer = t(lang, "rem.agenda_zone", zone=tz.key)
+    pages: list[str] = []
+    page = [t(lang, "rem.agenda_header", days=days)]
     for item in items:
-        reminder = item.reminder
-        when = (
-            local_datetime(item.next_at, tz, lang, zone=False, minutes=reminder.duration_minutes)
-            if item.next_at is not None
-            else t(lang, "rem.no_next")
-        )
-        head = t(lang, f"rem.kind_{reminder.kind}")
-        line = t(lang, "rem.agenda_item", id=reminder.id, kind=head, when=when,
-                 title=html.escape(reminder.title))  # fmt: skip
-        extras = []
-        if reminder.rrule and item.next_at is not None:
-            extras.append(recurrence.describe(item.next_at, reminder.rrule, lang, reminder.tz))
-        if reminder.place:
-            extras.append(t(lang, "rem.place", place=html.escape(reminder.place)))
-        if reminder.kind == MEETING:
-            extras.append(rsvp_line(item.rsvp, lang))
-        if reminder.kind == MILESTONE:
-            if reminder.status == "done":
-                extras.append(t(lang, "rem.status_done"))
-            elif item.overdue:
-                extras.append(t(lang, "rem.status_overdue", id=reminder.id))
-            elif item.next_at is not None:
-                extras.append(_countdown(item.next_at, now, tz, lang))
-        if item.skipped:
-            days_off = t(lang, "rem.sep").join(local_date(d, tz, lang) for d in item.skipped)
-            extras.append(t(lang, "rem.skips", dates=days_off))
-        if item.missed:
-            extras.append(t(lang, "rem.missed", n=item.missed))
-        if item.failed:
-            extras.append(t(lang, "rem.failed", n=item.failed))
-        lines.append(line + "".join("\n　" + extra for extra in extras))
-    lines.append(t(lang, "rem.agenda_zone", zone=tz.key))
-    return "\n".join(lines)
+        block = _agenda_item(item, tz, lang, now)
+        if page and len("\n".join([*page, block, footer])) > AGENDA_PAGE_CHARS:
+            pages.append("\n".join(page))
+            page = []
+        page.append(block)
+    pages.append("\n".join([*page, footer]))
+    return pages
+
+
+def _agenda_item(item: AgendaItem, tz: ZoneInfo, lang: str, now: datetime) -> str:
+    reminder = item.reminder
+    when = (
+        local_datetime(item.next_at, tz, lang, zone=False, minutes=reminder.duration_minutes)
+        if item.next_at is not None
+        else t(lang, "rem.no_next")
+    )
+    head = t(lang, f"rem.kind_{reminder.kind}")
+    line = t(lang, "rem.agenda_item", id=reminder.id, kind=head, when=when,
+             title=html.escape(reminder.title))  # fmt: skip
+    extras = []
+    if reminder.rrule and item.next_at is not None:
+        extras.append(recurrence.describe(item.next_at, reminder.rrule, lang, reminder.tz))
+    if reminder.place:
+        extras.append(t(lang, "rem.place", place=html.escape(reminder.place)))
+    if reminder.kind == MEETING:
+        extras.append(rsvp_line(item.rsvp, lang))
+    if reminder.kind == MILESTONE:
+        if reminder.status == "done":
+            extras.append(t(lang, "rem.status_done"))
+        elif item.overdue:
+            extras.append(t(lang, "rem.status_overdue", id=reminder.id))
+        elif item.next_at is not None:
+            extras.append(_countdown(item.next_at, now, tz, lang))
+    if item.skipped:
+        days_off = t(lang, "rem.sep").join(local_date(d, tz, lang) for d in item.skipped)
+        extras.append(t(lang, "rem.skips", dates=days_off))
+    if item.missed:
+        extras.append(t(lang, "rem.missed", n=item.missed))
+    if item.failed:
+        extras.append(t(lang, "rem.failed", n=item.failed))
+    return line + "".join("\n　" + extra for extra in extras)
 
 
 def _length(minutes: int, lang: str) -> str:

@@ -89,7 +89,7 @@ def test_agenda_lists_times_in_the_chat_zone_with_status() -> None:
 
     overdue = service.AgendaItem(meeting(kind=service.MILESTONE), OCCURRENCE, True,
                                  RsvpCounts(), missed=1, failed=0)  # fmt: skip
-    text = render.agenda_text([overdue], 30, ZoneInfo("Asia/Tokyo"), "ja", OCCURRENCE)
+    (text,) = render.agenda_pages([overdue], 30, ZoneInfo("Asia/Tokyo"), "ja", OCCURRENCE)
     assert "#12 [締切] 2025年12月9日(火) 15:00" in text
     assert "期限超過" in text and "送れなかったお知らせ 1件" in text
     assert "（時刻は Asia/Tokyo）" in text
@@ -112,7 +112,30 @@ def test_agenda_counts_down_to_a_deadline_in_calendar_days(
     due = service.AgendaItem(meeting(kind=service.MILESTONE), OCCURRENCE, False,
                              RsvpCounts(), missed=0, failed=0)  # fmt: skip
     now = OCCURRENCE - timedelta(hours=hours_before)
-    assert shown in render.agenda_text([due], 30, ZoneInfo("Asia/Tokyo"), lang, now)
+    (text,) = render.agenda_pages([due], 30, ZoneInfo("Asia/Tokyo"), lang, now)
+    assert shown in text
+
+
+def test_a_long_agenda_comes_in_messages_telegram_accepts_each_item_whole() -> None:
+    from zoneinfo import ZoneInfo
+
+    title = "地域学校協働活動 登下校見守り・読み聞かせ・学習支援ボランティア合同連絡会議 <拡大版>"
+    items = [
+        service.AgendaItem(
+            meeting(id=number, title=f"{title} 第{number}回", place="市民センター 大会議室 3階"),
+            OCCURRENCE + timedelta(days=7 * number), False, RsvpCounts(), 0, 0,
+        )
+        for number in range(1, 41)
+    ]  # fmt: skip
+    pages = render.agenda_pages(items, 366, ZoneInfo("Asia/Tokyo"), "ja", OCCURRENCE)
+    assert len(pages) > 1
+    assert all(len(page) <= 4096 for page in pages), [len(page) for page in pages]
+    assert pages[0].startswith("<b>今後366日間の予定</b>"), pages[0][:80]
+    assert "（時刻は Asia/Tokyo）" in pages[-1]
+    assert all("（時刻は Asia/Tokyo）" not in page for page in pages[:-1])
+    listed = "\n".join(pages)
+    assert all(f"第{number}回" in listed for number in range(1, 41))
+    assert listed.count("&lt;拡大版&gt;") == 40  # escaped, and no item cut in two
 
 
 def test_a_meeting_with_a_length_shows_when_it_ends_everywhere() -> None:
@@ -122,7 +145,7 @@ def test_a_meeting_with_a_length_shows_when_it_ends_everywhere() -> None:
     shown = [
         render.notice_text(long_meeting, notice("before:86400"), "ja"),
         render.confirmation(long_meeting, "ja", OCCURRENCE - timedelta(days=7)),
-        render.agenda_text(
+        *render.agenda_pages(
             [service.AgendaItem(long_meeting, OCCURRENCE, False, RsvpCounts(), 0, 0)],
             30, ZoneInfo("Asia/Tokyo"), "ja", OCCURRENCE - timedelta(days=7),
         ),

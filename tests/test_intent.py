@@ -12,6 +12,7 @@ from scheduler.intent import (
     ReminderRequest,
     agenda_question,
     asks_for_agenda,
+    asks_when_or_where,
     names_title,
     read_done,
     read_edit_words,
@@ -289,3 +290,25 @@ def test_a_short_reply_to_a_deadline_notice_says_whether_it_is_done(
 )
 def test_words_that_put_a_reminder_off_are_recognised(words: str, postpones: bool) -> None:
     assert says_postpone(words) is postpones
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("何時からでしたっけ？", True),
+        ("場所どこ？", True),
+        ("会場はどこですか", True),
+        ("いつだっけ", True),
+        ("what time does it start?", True),
+        ("Where is it?", True),
+        ("駐車場ありますか？", False),  # for the FAQ
+        ("出席します", False),  # an answer
+        ("資料は何部いりますか", False),
+        (
+            "時間に遅れそうなので先に始めていてください、駅からバスで向かっていますがかなり混んでいます",
+            False,
+        ),
+    ],
+)
+def test_a_reply_asking_when_or_where_is_recognised(text: str, asks: bool) -> None:
+    assert asks_when_or_where(text) is asks

@@ -430,7 +430,7 @@ async def test_skipping_the_next_meeting_plans_the_one_after(maker: Maker) -> No
         (item,) = await service.agenda(session, CHAT, NOW, days=60)
     assert item.next_at == JAN_13
     assert item.skipped == (DEC_9,)
-    shown = render.agenda_text([item], 60, ZoneInfo("Asia/Tokyo"), "ja", NOW)
+    shown = "\n".join(render.agenda_pages([item], 60, ZoneInfo("Asia/Tokyo"), "ja", NOW))
     assert "休み: 12月9日(火)" in shown, shown
 
 

@@ -94,6 +94,11 @@ async def test_answers_to_notices_are_read_and_called_off_meetings_take_none(
         edited = await server.wait_for_message(GROUP.id, counts, timeout=TIMEOUT)
         assert edited["message_id"] == notice["定例会"]["message_id"], (reply, edited["text"])
 
+    # a question its own notice answers is answered from it, not from the FAQ
+    await server.group_message(GROUP, MEMBER, "何時からでしたっけ？", reply_to=notice["定例会"])
+    facts = await server.wait_for_message(GROUP.id, "#1「定例会」の予定です", timeout=TIMEOUT)
+    assert "10:00（Asia/Tokyo）" in facts["text"] and "Q." not in facts["text"], facts["text"]
+
     # the notice is closed by /cancel itself: its buttons are gone before anyone presses one
     await create(server, CHAIR, "/cancel 1", "取り消しました")
     closed = await server.wait_for_message(GROUP.id, "（中止になりました）", timeout=TIMEOUT)
@@ -126,6 +131,9 @@ async def test_replies_that_are_no_questions_are_not_logged_as_unanswered(
     await server.group_message(GROUP, GUEST, "木曜は仕事で行けないかも…", reply_to=created)
     maybe = await server.wait_for_message(GROUP.id, "Maybe", timeout=TIMEOUT)
     assert "#1" in maybe["text"], maybe["text"]
+    await server.group_message(GROUP, MEMBER, "場所どこだっけ？", reply_to=created)
+    facts = await server.wait_for_message(GROUP.id, "#1「運営会議」の予定です", timeout=TIMEOUT)
+    assert "毎週木曜日 19:00" in facts["text"], facts["text"]
     await server.group_message(GROUP, MEMBER, "/agenda")
     agenda = await server.wait_for_message(GROUP.id, "今後30日間", timeout=TIMEOUT)
     assert "出席 1・欠席 0・未定 1" in agenda["text"], agenda["text"]

@@ -120,19 +120,36 @@ async def test_done_and_cancel_without_a_number_offer_the_chats_reminders_as_but
     await create(server, CHAIR, "/meeting 12月3日 15時 運営委員会", "会議を登録しました")
 
     offer = await create(server, CHAIR, "/done", "どれを完了にしますか")
-    assert set(buttons(offer)) == {"#1 報告書の提出", "#2 アンケート集計"}  # no meeting
-    await server.press_button(offer, buttons(offer)["#2 アンケート集計"], MEMBER)
+    labels = sorted(buttons(offer))  # no meeting; each with its date
+    assert len(labels) == 2, labels
+    assert re.fullmatch(r"#1 12月15日\(.\) 報告書の提出", labels[0]), labels
+    assert re.fullmatch(r"#2 12月20日\(.\) アンケート集計", labels[1]), labels
+    await server.press_button(offer, buttons(offer)[labels[1]], MEMBER)
     refusal = await server.wait_for(
         lambda r: r.method.lower() == "answercallbackquery", timeout=20
     )
     assert "管理者" in str(refusal.params.get("text")), refusal.params
-    await server.press_button(offer, buttons(offer)["#2 アンケート集計"], CHAIR)
+    await server.press_button(offer, buttons(offer)[labels[1]], CHAIR)
     await server.wait_for_message(GROUP.id, "#2「アンケート集計」を完了にしました", timeout=20)
 
     both = await create(server, CHAIR, "/cancel ＃1 3", "を取り消しました")
     assert "#1「報告書の提出」" in both["text"] and "#3「運営委員会」" in both["text"]
     assert set(buttons(both)) == {"↩️ 元に戻す #1", "↩️ 元に戻す #3"}
     await create(server, CHAIR, "/cancel", "取り消せる予定はありません")
+
+
+async def test_a_long_pick_list_marks_series_and_says_how_many_more_there_are(
+    group_bot: FakeTelegramServer,
+) -> None:
+    server = group_bot
+    await create(server, CHAIR, "/meeting 毎週水曜 16時 学習支援", "会議を登録しました")
+    for day in range(1, 11):
+        await create(server, CHAIR, f"/remind 1月{day}日 9時 準備{day}", "登録しました")
+    offer = await create(server, CHAIR, "/cancel", "どれを取り消しますか")
+    labels = list(buttons(offer))
+    assert len(labels) == 10, labels
+    assert any(label.startswith("#1 ") and "🔁 学習支援" in label for label in labels), labels
+    assert "ほかに1件あります" in offer["text"] and "/cancel 番号" in offer["text"], offer["text"]
 
 
 async def test_asking_when_the_next_meeting_is_shows_the_agenda(
