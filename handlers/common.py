@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from config import Settings
 from db.models import User
-from texts import pick_lang
+from texts import pick_lang, written_lang
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ COMMANDS = frozenset(
      "milestone", "deadline", "remind", "cancel", "edit", "skip", "done", "tz", "notices",
      "agenda"}
 )  # fmt: skip
+_MENTION = re.compile(r"@[A-Za-z0-9_]+")  # @renkei_bot says nothing about the language
 _LEADING_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]+)(?:@(?P<bot>[A-Za-z0-9_]+))?")
 
 
@@ -92,7 +93,9 @@ def sessions(context: Context) -> async_sessionmaker[AsyncSession]:
 
 
 async def user_lang(update: Update, context: Context) -> str:
-    """The language to answer this user in: their /lang choice, else Telegram's language_code."""
+    """The language to answer this user in: their /lang choice, else the language their message
+    is written in (a Japanese question from an English-language Telegram app is answered in
+    Japanese), else Telegram's language_code."""
     user = update.effective_user
     if user is None:
         return pick_lang(None)
@@ -101,10 +104,21 @@ async def user_lang(update: Update, context: Context) -> str:
         return cached
     async with sessions(context)() as session:
         row = await session.get(User, user.id)
-    lang = row.lang if row is not None and row.lang else pick_lang(user.language_code)
-    if context.user_data is not None and row is not None and row.lang:
-        context.user_data[USER_LANG] = lang
-    return lang
+    if row is not None and row.lang:
+        if context.user_data is not None:
+            context.user_data[USER_LANG] = row.lang
+        return row.lang
+    return written_lang(_words_of(update)) or pick_lang(user.language_code)
+
+
+def _words_of(update: Update) -> str:
+    """What the user wrote in this update, without a leading /command."""
+    if update.inline_query is not None:
+        return update.inline_query.query
+    message = update.effective_message
+    if message is None or update.callback_query is not None:
+        return ""
+    return _MENTION.sub("", _LEADING_COMMAND.sub("", message.text or message.caption or ""))
 
 
 async def store_user_lang(update: Update, context: Context, lang: str) -> None:

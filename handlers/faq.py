@@ -196,8 +196,9 @@ async def respond(update: Update, context: Context, question: str) -> None:
         await message.reply_text(t(lang, f"faq.smalltalk_{chatter}"), reply_markup=markup)
         return
     if introduces_self(question):  # 「はじめまして。今年から公民館の担当になりました」
+        welcome = "faq.smalltalk_introduction" if private else "faq.smalltalk_introduction_group"
         await message.reply_text(
-            t(lang, "faq.smalltalk_introduction", bot=context.bot.username),
+            t(lang, welcome, bot=context.bot.username),
             reply_markup=topics_keyboard(catalog, lang),
         )
         return
@@ -469,7 +470,8 @@ async def press_button(update: Update, context: Context) -> None:
             return
         await query.answer(t(lang, "faq.feedback_thanks" if helpful else "faq.feedback_sorry"))
         if isinstance(query.message, Message):
-            await query.edit_message_reply_markup(reply_markup=None)
+            # the rating is given: its buttons go, the related questions stay for everyone
+            await query.edit_message_reply_markup(reply_markup=_without_rating(query.message))
     elif (found := TAG_DATA.match(data)) is not None:
         text, keyboard = tag_page(catalog, found.group(1), int(found.group(2)), lang)
         await query.answer()
@@ -481,6 +483,17 @@ async def press_button(update: Update, context: Context) -> None:
         )
     else:
         await query.answer(t(lang, "faq.stale_button"), show_alert=True)
+
+
+def _without_rating(message: Message) -> InlineKeyboardMarkup | None:
+    """The message's buttons less the 👍 / 👎 row; None when nothing else is left."""
+    markup = message.reply_markup
+    rows = [
+        [button for button in row if not FEEDBACK_DATA.match(str(button.callback_data or ""))]
+        for row in (markup.inline_keyboard if markup else ())
+    ]
+    kept = [row for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 async def show_chosen_answer(

@@ -29,7 +29,7 @@ from handlers.reminders import complete_milestone
 from scheduler import delivery, render, service
 from scheduler.intent import asks_when_or_where, read_done, read_rsvp
 from scheduler.service import called_off
-from texts import DEFAULT_LANG, LANGUAGES, plain, t
+from texts import LANGUAGES, plain, t
 
 RSVP_PATTERN = re.compile(r"^rsvp:(\d{1,12}):([ynm])$")
 CANCELLED = service.OFF_CANCELLED
@@ -60,8 +60,8 @@ def _name(user: User) -> str:
     return user.full_name or user.username or str(user.id)
 
 
-def _chat_lang(chat: Chat | None) -> str:
-    return chat.lang if chat is not None and chat.lang else DEFAULT_LANG
+def _notice_lang(reminder: Reminder, chat: Chat | None) -> str:
+    return render.notice_lang(reminder, chat.lang if chat is not None else None)
 
 
 def _refusal(reminder: Reminder, occurrence: datetime, off: str, lang: str) -> str:
@@ -76,19 +76,19 @@ def _refusal(reminder: Reminder, occurrence: datetime, off: str, lang: str) -> s
 async def _save_answer(
     session: AsyncSession, row: Delivery, reminder: Reminder, user: User, answer: str
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Record ``user``'s answer; the notice's new text and buttons, in the chat's language."""
+    """Record ``user``'s answer; the notice's new text and buttons, in the notice's language."""
     counts = await service.set_rsvp(
         session, reminder.id, row.occurrence, user.id, _name(user), answer, datetime.now(UTC)
     )
-    chat_lang = _chat_lang(await session.get(Chat, row.chat_id))
-    text = render.notice_text(reminder, row, chat_lang, counts)
-    return text, delivery.rsvp_keyboard(row.id, counts, chat_lang)
+    lang = _notice_lang(reminder, await session.get(Chat, row.chat_id))
+    text = render.notice_text(reminder, row, lang, counts)
+    return text, delivery.rsvp_keyboard(row.id, counts, lang)
 
 
 async def _closed_notice(session: AsyncSession, row: Delivery, reminder: Reminder) -> str:
     """The notice of a called-off meeting as it should now read, without buttons."""
-    chat_lang = _chat_lang(await session.get(Chat, row.chat_id))
-    text, _ = await delivery.notice_now(session, row, reminder, chat_lang)
+    lang = _notice_lang(reminder, await session.get(Chat, row.chat_id))
+    text, _ = await delivery.notice_now(session, row, reminder, lang)
     return text
 
 

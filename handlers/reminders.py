@@ -7,7 +7,7 @@ import html
 import re
 import secrets
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from db.models import Chat, Reminder
 from handlers.common import Context, command_text, may_manage, sessions, settings_of, user_lang
 from scheduler import delivery, render, service, timeparse
-from scheduler.intent import read_edit_words, says_postpone
+from scheduler.intent import one_meeting, read_edit_words, says_postpone
 from texts import plain, t
 
 UNDO_PREFIX = "rem:undo:"
@@ -481,7 +481,7 @@ async def complete_milestone(context: Context, chat_id: int, lang: str, reminder
 
 
 async def edit_reminder(update: Update, context: Context) -> None:
-    """Move a reminder to a new time, and/or give it a new title or place."""
+    """Move a reminder, or one meeting of a series, and/or give it a new title or place."""
     read = await _id_command(update, context, "edit")
     if read is None or update.effective_chat is None:
         return
@@ -500,30 +500,36 @@ async def edit_reminder(update: Update, context: Context) -> None:
     was = existing.occurrence or existing.start
     now = _now()
     shift = timeparse.read_shift(text) if text else None
+    # an amount first: 「3日だけ延期」 puts it off three days, it names no meeting on the 3rd
+    one = one_meeting(text) if text and shift is None else None
+    occurrence = None
+    if one is not None:
+        text = one.rest
+        shift = timeparse.read_shift(text) if text else None
+        if existing.rrule is not None:
+            occurrence = await _one_occurrence(update, existing, one.which, lang, now, tz)
+            if occurrence is None:
+                return
     parsed = None
     if text and shift is None:
-        parsed = timeparse.parse(text, now, tz)
-        if parsed.error is not None or parsed.start is None:
-            await _reply(update, timeparse.error_message(parsed.error or "no_time", lang))
+        parsed = (
+            timeparse.parse_near(text, now, tz, occurrence)
+            if occurrence is not None
+            else timeparse.parse(text, now, tz)
+        )
+        if parsed.error in (None, "no_time", "empty") and parsed.start is None:
+            await _reply(update, render.refusal("edit_no_time", existing, lang, now))
             return
-    words = read_edit_words(parsed.title if parsed is not None else "")
-    title = words.title
+        if parsed.error is not None:
+            await _reply(update, timeparse.error_message(parsed.error, lang))
+            return
+    title = read_edit_words(parsed.title) if parsed is not None else None
     try:
         async with sessions(context).begin() as session:
-            edited_id = reminder_id
-            if shift is not None:
-                shifted = await service.shift_reminder(
-                    session, chat_id, reminder_id, shift, now, settings.max_overdue_notices
-                )
-                edited_id = shifted.id
-            elif parsed is not None and parsed.start is not None:
-                moved = await service.move_reminder(
-                    session, chat_id, reminder_id, parsed.start, now, parsed.rrule,
-                    settings.max_overdue_notices, parsed.duration,
-                    keep_day=parsed.clock_only, keep_time=parsed.day_only,
-                    only_once=words.only_once,
-                )  # fmt: skip
-                edited_id = moved.id
+            edited_id = await _move(
+                session, chat_id, reminder_id, shift, parsed, occurrence, now,
+                settings.max_overdue_notices,
+            )  # fmt: skip
             reminder = await service.describe_reminder(
                 session, chat_id, edited_id,
                 title=title[:1000] if title else None,
@@ -531,7 +537,9 @@ async def edit_reminder(update: Update, context: Context) -> None:
             )  # fmt: skip
             report = await service.edit_report(session, reminder, existing, now)
     except service.ReminderError as exc:
-        await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
+        target = parsed.start if parsed is not None else None
+        refused = render.refusal(exc.code, existing, lang, now, exc.occurrences, target)
+        await _reply(update, refused)
         return
     stale = await delivery.refresh_notices(context.application, list(report.notices))
     shown_title = html.escape(reminder.title)
@@ -539,6 +547,8 @@ async def edit_reminder(update: Update, context: Context) -> None:
         lines = [t(lang, "rem.edited_once", id=reminder_id, copy=reminder.id, title=shown_title)]
     else:
         lines = [t(lang, "rem.edited", id=reminder.id, title=shown_title)]
+    if reminder.title != existing.title:  # so a title read from stray words is noticed
+        lines.append(render.renamed_line(reminder, existing.title, lang))
     lines.append(render.schedule_text(reminder, reminder.occurrence, lang))
     if reminder.place:
         lines.append(t(lang, "rem.place", place=html.escape(reminder.place)))
@@ -553,6 +563,59 @@ async def edit_reminder(update: Update, context: Context) -> None:
     delivery.kick(context.application)
 
 
+async def _one_occurrence(
+    update: Update, existing: Reminder, which: str, lang: str, now: datetime, tz: ZoneInfo
+) -> datetime | None:
+    """The meeting of a series an edit names (「今回だけ」, 「1月の回だけ」); None once the
+    reply says why there is no such one meeting."""
+    days = timeparse.parse_days(which, now, tz) if which else None
+    if which and days is None:
+        await _reply(update, render.unreadable_days(existing, which, "edit", lang, now))
+        return None
+    try:
+        return service.pick_occurrence(existing, days, now)
+    except service.ReminderError as exc:
+        await _reply(update, render.refusal(exc.code, existing, lang, now, exc.occurrences))
+        return None
+
+
+async def _move(
+    session: AsyncSession,
+    chat_id: int,
+    reminder_id: int,
+    shift: timedelta | None,
+    parsed: timeparse.ParsedWhen | None,
+    occurrence: datetime | None,
+    now: datetime,
+    max_overdue: int,
+) -> int:
+    """Move the reminder as an /edit says (by an amount, to a new time, or only the one
+    meeting ``occurrence`` of its series); the id of the reminder moved (a one-off copy for a
+    single meeting), the reminder's own when nothing moves."""
+    if shift is not None:
+        shifted = await service.shift_reminder(
+            session, chat_id, reminder_id, shift, now, max_overdue, only=occurrence
+        )
+        return shifted.id
+    if occurrence is not None and (parsed is None or parsed.rrule is None):
+        # 「今回だけ @ 体育館」 with no new time: that meeting alone gets the new place
+        start = parsed.start if parsed is not None and parsed.start is not None else occurrence
+        copy = await service.move_occurrence(
+            session, chat_id, reminder_id, occurrence, start, now, max_overdue,
+            parsed.duration if parsed is not None else None,
+            keep_day=parsed is not None and parsed.clock_only,
+            keep_time=parsed is not None and parsed.day_only,
+        )  # fmt: skip
+        return copy.id
+    if parsed is not None and parsed.start is not None:
+        moved = await service.move_reminder(
+            session, chat_id, reminder_id, parsed.start, now, parsed.rrule, max_overdue,
+            parsed.duration, keep_day=parsed.clock_only, keep_time=parsed.day_only,
+        )  # fmt: skip
+        return moved.id
+    return reminder_id
+
+
 async def skip_occurrence(update: Update, context: Context) -> None:
     """Call off the next meeting of a series, or those on a given day or in a given month."""
     read = await _id_command(update, context, "skip")
@@ -562,14 +625,15 @@ async def skip_occurrence(update: Update, context: Context) -> None:
     chat_id = update.effective_chat.id
     settings = settings_of(context)
     now = _now()
+    existing = await _live_reminder(update, context, lang, reminder_id)
+    if existing is None:
+        return
     days: tuple[date, date] | None = None
-    if rest and rest[0].strip():
-        existing = await _live_reminder(update, context, lang, reminder_id)
-        if existing is None:
-            return
-        days = timeparse.parse_days(rest[0], now, service.zone(existing.tz, settings.timezone))
+    words = rest[0].strip() if rest else ""
+    if words:
+        days = timeparse.parse_days(words, now, service.zone(existing.tz, settings.timezone))
         if days is None:
-            await _reply(update, t(lang, "rem.skip_no_occurrence", id=reminder_id))
+            await _reply(update, render.unreadable_days(existing, words, "skip", lang, now))
             return
     try:
         async with sessions(context).begin() as session:
@@ -578,7 +642,7 @@ async def skip_occurrence(update: Update, context: Context) -> None:
             )
             sent = await service.sent_notices(session, reminder.id, now, called_off)
     except service.ReminderError as exc:
-        await _reply(update, t(lang, f"rem.{exc.code}", id=reminder_id))
+        await _reply(update, render.refusal(exc.code, existing, lang, now, exc.occurrences))
         return
     await delivery.refresh_notices(context.application, sent)  # their buttons go
     tz = ZoneInfo(reminder.tz)

@@ -38,8 +38,10 @@ async def greet_user(update: Update, context: Context) -> None:
     lang = await user_lang(update, context)
     name = html.escape(user.first_name if user else "")
     catalog = catalog_of(context)
+    # In a group a plain question goes unheard (privacy mode): say how to ask there.
+    where = "" if message.chat.type == Chat.PRIVATE else "_group"
     await message.reply_text(
-        t(lang, "start.greeting", name=name),
+        t(lang, f"start.greeting{where}", name=name, bot=context.bot.username),
         reply_markup=topics_keyboard(catalog, lang) if catalog else None,
     )
 
@@ -67,10 +69,15 @@ async def set_language(update: Update, context: Context) -> None:
         return
     await store_user_lang(update, context, choice)
     chat = update.effective_chat
-    if chat is not None and chat.type != Chat.PRIVATE and await may_manage(update, context):
-        async with sessions(context).begin() as session:
-            await set_chat_lang(session, chat.id, choice)
-    await message.reply_text(t(choice, "lang.set"))
+    said = t(choice, "lang.set")
+    if chat is not None and chat.type != Chat.PRIVATE:
+        if await may_manage(update, context):
+            async with sessions(context).begin() as session:
+                await set_chat_lang(session, chat.id, choice)
+            said += "\n" + t(choice, "lang.set_chat")
+        else:
+            said += "\n" + t(choice, "lang.set_self_only")
+    await message.reply_text(said)
 
 
 UNKNOWN_GROUP = 1

@@ -37,7 +37,7 @@ from telegram.ext import Application, ContextTypes, JobQueue
 from config import Settings
 from db.models import Delivery, Reminder
 from scheduler import render, service
-from texts import DEFAULT_LANG, t
+from texts import t
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,8 @@ async def refresh_notices(app: AnyApp, delivery_ids: list[int]) -> int:
         for row, reminder, chat in await service.deliveries_with_context(session, delivery_ids):
             if reminder is None or chat is None or row.message_id is None:
                 continue
-            text, markup = await notice_now(session, row, reminder, chat.lang or DEFAULT_LANG)
+            lang = render.notice_lang(reminder, chat.lang)
+            text, markup = await notice_now(session, row, reminder, lang)
             shown.append((chat.id, row.message_id, text, markup))
     failed = 0
     for chat_id, message_id, text, markup in shown:
@@ -269,7 +270,7 @@ async def _prepare(
             continue
         if delivery.attempts <= 1 and late > LATE_AFTER:
             delivery.delayed = True
-        lang = chat.lang or DEFAULT_LANG
+        lang = render.notice_lang(reminder, chat.lang)
         markup = None
         counts = None
         if reminder.kind == service.MEETING:

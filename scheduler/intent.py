@@ -1,10 +1,11 @@
 """What people mean in free wording around reminders: a request written as a sentence
 (「明日10時に会議をリマインドして」, "remind us tomorrow at 10 about the meeting") and the command
 that would do it, so the bot can offer it instead of searching the FAQ; whether the words
-after an /edit's new time are a new title or just say "change it"; and the answer in a reply to
-a meeting notice (「出席します」, "can't make it, sorry") or a deadline's (「提出しました」); and
-a question about what is coming (「次の会議はいつ？」, "when is the next meeting?"), which the
-chat's own agenda answers.
+after an /edit's new time are a new title or just talk about the time (「開始に変更」), and
+which one meeting of a series an edit is for (「今回だけ」, 「1月の回だけ」); and the answer
+in a reply to a meeting notice (「出席します」, "can't make it, sorry") or a deadline's
+(「提出しました」); and a question about what is coming (「次の会議はいつ？」, "when is the
+next meeting?"), which the chat's own agenda answers.
 
 Pure: no ``telegram`` import. The suggestion is only made when the parser reads a time and a
 title out of what is left once the request words are taken off.
@@ -45,40 +46,93 @@ _TIMED_AGAINST_EVENT = re.compile(
 )
 # A repetition that names no day (毎月, every week) would make the suggestion guess one.
 _DAYLESS_RULE = re.compile(r"^FREQ=(?:WEEKLY|MONTHLY|YEARLY)(?:;INTERVAL=\d+)?(?:;UNTIL=\w+)?$")
-# What people add after the new time in /edit without meaning a new title: 「15時に変更」,
-# "3pm instead".
-_EDIT_WORDING = re.compile(
-    r"^(?:(?:に|へ|で|から)*(?:変更|移動|延期|振替|振り替え|変えて|ずらして)"
-    r"(?:して|します|する|で|を?お願い(?:します)?|ください|下さい)*"
-    r"|instead|please|(?:re)?schedule[ds]?|move[ds]?|change[ds]?)?[\s。.!！]*$",
+# Words about the time itself that people put around an /edit's new time without meaning a
+# new title: 「16時開始に変更」, 「時間を16時に」, 「16時スタートで」, "start at 4pm instead",
+# "move it to 4pm please". When nothing else is left, the title stays.
+_EDIT_FILLER = re.compile(
+    r"(?:開始|スタート|始まり|始め|集合|時間|時刻|日程|日時|日付|曜日|予定|会議|ミーティング"
+    r"|打ち?合わ?せ|変更|移動|延期|振替|振り替え|変え(?:て|る)?|ずら(?:して|す)|動かして|移して"
+    r"|直して|修正|なり(?:ました|ます)|しました|します|して|する|ください|下さい"
+    r"|お願い(?:します|いたします|致します)?|よろしく|です|ます|から|より|ごろ|頃"
+    r"|[でにへをはがのとね])"
+    r"|(?:start(?:s|ing)?|begin(?:s|ning)?|at|to|on|for|from|by|the|it|its|this|that|meeting"
+    r"|time|date|day|change[ds]?|move[ds]?|moving|(?:re)?schedule[ds]?|shift|set|make|do|meet"
+    r"|let'?s|can|could|would|will|we|you|us|please|pls|plz|instead|now|thanks|thank|and|so"
+    r"|then|ok|okay|a|an|be|new|rather)(?![a-z'])"
+    r"|[\s、。,.!！?？~〜～:：]",
     re.IGNORECASE,
 )
-# Words saying the change is for one meeting of a series only: 「の回だけ」, 「今回だけ」,
-# "this time only", "just this once".
-_ONLY_ONCE = re.compile(
-    r"^\s*(?:(?:の|この|今回の?|次回の?|今度の?)?回?だけ(?:は|を|で)?(?![ぁ-ゖ])"
-    r"|(?:only\s+)?(?:for\s+)?(?:this|that|the\s+next)\s+(?:one|time|meeting)(?:\s+only)?"
-    r"|just\s+(?:this|that)\s+(?:one|once|time)|(?:this|that|just)\s+once|only\s+once)[\s,、]*",
+# 「拡大会議に変更」: a new title, and the words asking for the change after it.
+_CHANGE_TAIL = re.compile(
+    r"(?:(?<=\S)[にへ]|\s+)(?:変更|移動)(?:して|します|する|で|を?お願い(?:します)?|ください"
+    r"|下さい)*[\s。.!！]*$|[\s,、]+(?:instead|please)[\s.!]*$",
+    re.IGNORECASE,
+)
+# Which one meeting of a series an /edit is for: the next one (「今回だけ」, 「今回は」,
+# 「次回だけ」, "this time only", "just this once")...
+_NEXT_ONE = re.compile(
+    r"(?:今回|次回|(?:今度|次)の回)(?:だけ|のみ)?(?:は|を|で|も)?(?![ぁ-ゖ])"
+    r"|\b(?:(?:only\s+)?(?:for\s+)?(?:this|that|the\s+next)\s+(?:one|time|meeting)\s+only"
+    r"|only\s+(?:for\s+)?(?:this|that|the\s+next)\s+(?:one|time|meeting)"
+    r"|just\s+(?:for\s+)?(?:this|that|the\s+next)\s+(?:one|once|time|meeting)"
+    r"|(?:this|that|just)\s+once|only\s+once|(?:for\s+)?this\s+time)\b[\s,、]*",
+    re.IGNORECASE,
+)
+# ... or the one on a day, in a week or in a month, said before の回 (「12月8日の回だけ」,
+# 「1月の回は」, 「来週の回を」), a date before だけ (「12月8日だけ」), or "only the Jan 12 one",
+# "the January meeting only".
+_NAMED_ONE = re.compile(
+    r"(?:^|(?<=\s))(?P<ja>[^\s]+?)の回(?![\u3400-\u9fff])(?:だけ|のみ)?(?:は|を|で|も)?"
+    r"|(?:^|(?<=\s))(?P<date>[^\s]*?\d\s*[月日]|\d{1,2}/\d{1,2})(?:だけ|のみ)(?:は|を|で|も)?"
+    r"(?![ぁ-ゖ])"
+    r"|\b(?:only|just)\s+(?:the\s+)?(?P<en>[\w/ ]+?)(?:'s)?\s+(?:one|meeting|session)\b"
+    r"|\bthe\s+(?P<en2>[\w/ ]+?)(?:'s)?\s+(?:one|meeting|session)\s+only\b",
     re.IGNORECASE,
 )
 
 
 @dataclass(frozen=True)
-class EditWords:
-    """What the words left after an /edit's new time say."""
+class OneMeeting:
+    """Words of an /edit saying it is for one meeting of a series, not all of them."""
 
-    title: str | None  # a new title, or None when they only say "change it"
-    only_once: bool  # the change is for one meeting of a series, not all of them
+    which: str  # the day, week or month that meeting is in (「12月8日」, 「1月」), "" for the next
+    rest: str  # the edit without these words: the new time, and maybe a new title
 
 
-def read_edit_words(words: str) -> EditWords:
-    """Read the words after an /edit's new time: a new title, "change it", or "this one only"."""
-    once = _ONLY_ONCE.match(words)
-    rest = words[once.end() :] if once else words
-    title = rest.strip()
-    if not title or _EDIT_WORDING.match(title):
-        return EditWords(None, once is not None)
-    return EditWords(title, once is not None)
+def one_meeting(text: str) -> OneMeeting | None:
+    """Which one meeting of a series an /edit is for (「今回だけ 16時」, 「1月の回だけ 1月19日」,
+    "this time only"), and the rest of its words; None when it is for the whole series."""
+    which = ""
+    found = _NEXT_ONE.search(text)
+    if found is None:
+        found = _NAMED_ONE.search(text)
+        if found is None:
+            return None
+        which = next(group for group in found.groups() if group is not None).strip()
+    rest = f"{text[: found.start()]} {text[found.end() :]}"
+    return OneMeeting(which, " ".join(rest.split()).strip(" ,、"))
+
+
+def read_edit_words(words: str) -> str | None:
+    """The new title in the words left once an /edit's new time is read, or None when they
+    only talk about the time (「開始に変更」, "start instead", "move it")."""
+    title = words.strip()
+    if _only_filler(title):
+        return None
+    trimmed = _CHANGE_TAIL.sub("", title).strip()
+    return title if _only_filler(trimmed) else trimmed
+
+
+def _only_filler(words: str) -> bool:
+    """Whether ``words`` are nothing but words about the time (「時間を」, "move it")."""
+    phrase = unicodedata.normalize("NFKC", words)
+    at = 0
+    while at < len(phrase):
+        piece = _EDIT_FILLER.match(phrase, at)
+        if piece is None or piece.end() == at:
+            return False
+        at = piece.end()
+    return True
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,24 @@ def _pattern(parts: dict[str, str], local_start: datetime, lang: str) -> str:
     return t(lang, "when.repeating")
 
 
+def pattern_on(rrule: str, local: datetime, lang: str) -> str:
+    """How a series like ``rrule`` is written to repeat on ``local``'s day instead (毎週金曜日,
+    毎月第3火曜日, 毎月19日, every 3rd Tuesday), as the parser reads it back: an example of a new
+    rule. A rule of several days or by position is shown as it is."""
+    parts = _rule_parts(rrule)
+    freq, byday = parts.get("FREQ"), parts.get("BYDAY", "")
+    code = _WEEKDAY_CODES[local.weekday()]
+    keep: dict[str, str] = {key: parts[key] for key in ("FREQ", "INTERVAL") if key in parts}
+    if freq == "WEEKLY" and "," not in byday:
+        parts = {**keep, "BYDAY": code}
+    elif freq == "MONTHLY" and _NTH_WEEKDAY.fullmatch(byday or "-") and "BYSETPOS" not in parts:
+        nth = (local.day - 1) // 7 + 1
+        parts = {**keep, "BYDAY": f"{-1 if nth == 5 else nth}{code}"}
+    elif freq == "MONTHLY" and not byday and "," not in parts.get("BYMONTHDAY", ""):
+        parts = {**keep, "BYMONTHDAY": str(local.day)}
+    return _pattern(parts, local, lang)
+
+
 def missing_month_day(start: datetime, rrule: str | None, tz: str | ZoneInfo) -> int | None:
     """The day of the month (29-31) a monthly rule repeats on that some months lack, so those
     months are passed over (RFC 5545); None for any other rule."""
@@ -256,6 +274,8 @@ def describe(start: datetime, rrule: str | None, lang: str, tz: str | ZoneInfo) 
     if last is not None:  # 毎週木曜日（3月25日まで）, every Thursday until 25 Mar
         until = datetime.combine(last, time())
         pattern = t(lang, "when.until", pattern=pattern, date=day_words(lang, until))
+    elif parts.get("COUNT", "").isdigit():  # an imported COUNT=10: 毎週火曜日（全10回）
+        pattern = t(lang, "when.count", pattern=pattern, n=int(parts["COUNT"]))
     return t(lang, "when.recurring", pattern=pattern, time=clock, next=short_date(lang, local))
 
 

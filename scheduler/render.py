@@ -19,14 +19,17 @@ from scheduler.service import (
     RsvpCounts,
     called_off,
     month_span,
+    next_occurrence,
     offset_of,
     overdue_index,
 )
-from texts import t
+from texts import DEFAULT_LANG, t, written_lang
 
 # A notice lists who answered; past this many per answer it gives a count instead, keeping a
 # big group's notice well under Telegram's 4,096 characters.
 MAX_NAMES_SHOWN = 20
+# An /edit that drops meetings lists this many of them by date, then how many more.
+MAX_DROPPED_SHOWN = 5
 
 
 def local_date(when: datetime, tz: ZoneInfo, lang: str) -> str:
@@ -126,6 +129,12 @@ def confirmation(reminder: Reminder, lang: str, now: datetime) -> str:
     if reminder.kind == MILESTONE:
         lines.append(t(lang, "rem.milestone_hint", id=reminder.id))
     return "\n".join(lines)
+
+
+def notice_lang(reminder: Reminder, chat_lang: str | None) -> str:
+    """The language of a reminder's notices: the one its title is written in (a group may be
+    joined by someone whose Telegram is in another language), else the chat's."""
+    return written_lang(reminder.title) or chat_lang or DEFAULT_LANG
 
 
 def facts_text(reminder: Reminder, when: datetime | None, lang: str) -> str:
@@ -350,6 +359,8 @@ def edit_notes(report: EditReport, before: Reminder, stale: int, lang: str) -> l
         )  # fmt: skip
         example = _skip_example(reminder, report.days_off_dropped[0], lang)
         lines.append(t(lang, "rem.days_off_dropped", dates=dates, id=reminder.id, example=example))
+    if report.meetings_dropped:
+        lines.append(_dropped_line(report, before, lang))
     for doubled in report.doubled:
         one_off = doubled.one_off
         note = t(
@@ -360,6 +371,74 @@ def edit_notes(report: EditReport, before: Reminder, stale: int, lang: str) -> l
         )  # fmt: skip
         lines.append(note)
     return lines
+
+
+def _dropped_line(report: EditReport, before: Reminder, lang: str) -> str:
+    """Which meetings an edit of a series' start or rule took away, and (the rule unchanged)
+    the /edit that puts the series back where it was."""
+    reminder = report.reminder
+    tz = ZoneInfo(reminder.tz)
+    gone = report.meetings_dropped
+    dates = t(lang, "rem.sep").join(local_date(at, tz, lang) for at in gone[:MAX_DROPPED_SHOWN])
+    if len(gone) > MAX_DROPPED_SHOWN:
+        dates = t(lang, "rem.more_dates", dates=dates, n=len(gone) - MAX_DROPPED_SHOWN)
+    was = before.occurrence
+    if reminder.rrule != before.rrule or was is None:
+        return t(lang, "rem.meetings_dropped", dates=dates, id=reminder.id)
+    local = was.astimezone(tz)
+    back = f"{recurrence.day_words(lang, local)} {_clock(local)}"
+    return t(lang, "rem.meetings_dropped_back", dates=dates, id=reminder.id, back=back)
+
+
+def renamed_line(reminder: Reminder, old_title: str, lang: str) -> str:
+    """Say that an /edit gave a new title, with the one it had and the /edit that gives it back
+    (at the time the meeting has now, so nothing else changes)."""
+    local = (reminder.occurrence or reminder.start).astimezone(ZoneInfo(reminder.tz))
+    return t(
+        lang, "rem.renamed", title=html.escape(reminder.title), old=html.escape(old_title),
+        id=reminder.id, clock=_clock(local),
+    )  # fmt: skip
+
+
+def _next_local(reminder: Reminder, now: datetime) -> datetime:
+    """The reminder's next meeting (else the last one it had), in its own zone: the day an
+    example names, so that it works for this reminder."""
+    at = next_occurrence(reminder, now) or reminder.occurrence or reminder.start
+    return at.astimezone(ZoneInfo(reminder.tz))
+
+
+def refusal(
+    code: str,
+    reminder: Reminder,
+    lang: str,
+    now: datetime,
+    occurrences: tuple[datetime, ...] = (),
+    target: datetime | None = None,
+) -> str:
+    """Why /edit or /skip refused (``code``, a ``rem.*`` key), with examples naming real
+    meetings of the reminder: ``occurrences``, the ones the refusal is about (several in that
+    month, the one to move instead), else its next one; ``target`` is the day an edit asked
+    for, and ``rule`` in the text the series' rule moved to that day (毎月第3火曜日)."""
+    tz = ZoneInfo(reminder.tz)
+    local = occurrences[0].astimezone(tz) if occurrences else _next_local(reminder, now)
+    asked = target.astimezone(tz) if target is not None else local
+    return t(
+        lang, f"rem.{code}", id=reminder.id, day=recurrence.day_words(lang, local),
+        clock=_clock(local), n=len(occurrences),
+        dates=t(lang, "rem.sep").join(local_date(at, tz, lang) for at in occurrences),
+        target=recurrence.day_words(lang, asked),
+        rule=recurrence.pattern_on(reminder.rrule, asked, lang) if reminder.rrule else "",
+    )  # fmt: skip
+
+
+def unreadable_days(reminder: Reminder, words: str, command: str, lang: str, now: datetime) -> str:
+    """Say that ``words`` after /skip or before an /edit's の回 are no day, week or month
+    (「年末年始」, 「冬休み」), with examples naming the reminder's next meeting and its month."""
+    local = _next_local(reminder, now)
+    return t(
+        lang, f"rem.{command}_unreadable", id=reminder.id, words=html.escape(words),
+        day=recurrence.day_words(lang, local), month=t(lang, f"when.month_{local.month}"),
+    )  # fmt: skip
 
 
 def _skip_example(series: Reminder, dropped: date, lang: str) -> str:

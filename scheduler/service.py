@@ -87,11 +87,13 @@ _AT_THE_TIME = re.compile(r"at the time|on time|当日|定刻|その時刻|時�
 
 
 class ReminderError(Exception):
-    """A request the service refuses; ``code`` is a texts key suffix the handler shows."""
+    """A request the service refuses; ``code`` is a texts key suffix the handler shows, and
+    ``occurrences`` the meetings the refusal is about (for an example that names them)."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, occurrences: Sequence[datetime] = ()) -> None:
         super().__init__(code)
         self.code = code
+        self.occurrences = tuple(occurrences)
 
 
 @dataclass(frozen=True)
@@ -149,13 +151,15 @@ class Doubled:
 class EditReport:
     """What an /edit did besides the move, for its confirmation: the answers that moved with
     the meeting, the notices already sent about it (their messages should show the change),
-    the days off the new rule no longer has, and one-offs that now double a regular meeting."""
+    the days off the new rule no longer has, one-offs that now double a regular meeting, and
+    the meetings that were coming before the series' new start and no longer take place."""
 
     reminder: Reminder
     answers: RsvpCounts = RsvpCounts()
     notices: tuple[int, ...] = ()
     days_off_dropped: tuple[date, ...] = ()
     doubled: tuple[Doubled, ...] = ()
+    meetings_dropped: tuple[datetime, ...] = ()
 
 
 @dataclass
@@ -551,16 +555,14 @@ async def move_reminder(
     duration: timedelta | None = None,
     keep_day: bool = False,
     keep_time: bool = False,
-    only_once: bool = False,
 ) -> Reminder:
     """Move a reminder to ``start`` (and ``rrule`` and ``duration`` if given) and re-plan its
     notices; returns the reminder moved. With ``keep_day`` only the time of day of ``start``
     counts: it is set on the local day of the reminder's next occurrence (「15時に変更」 moves the
     meeting within its own day, not to the next 15:00). With ``keep_time`` only the day counts:
     the reminder keeps its time of day (「12月3日に変更」 stays at 15:00, not the default 09:00).
-    Either only while the result is still ahead. With ``only_once`` a series keeps its rule: its
-    occurrence on that day is called off and a one-off copy made at ``start`` is returned
-    (「12月8日の回だけ16時」)."""
+    Either only while the result is still ahead. One meeting of a series moves with
+    ``move_occurrence`` instead."""
     reminder = await get_reminder(session, chat_id, reminder_id)
     if reminder is None or reminder.status == CANCELLED:
         raise ReminderError("not_found")
@@ -571,8 +573,10 @@ async def move_reminder(
         moved = _day_and_time(start, reminder.start, reminder.tz)
     if moved is not None and moved > now:
         start = moved
-    if only_once and reminder.rrule is not None:
-        return await _move_one_occurrence(session, reminder, start, now, max_overdue, duration)
+    if rrule is None and reminder.rrule is not None and not _on_rule(reminder, start):
+        # 「1月19日」 for a 毎月第2火曜 series: as its new start the rule would pass that day by
+        # and begin in February, dropping the meetings before; say which one could move instead
+        raise ReminderError("edit_off_rule", _same_period(reminder, start, now))
     was = reminder.occurrence
     await session.execute(
         delete(Delivery).where(Delivery.reminder_id == reminder.id, Delivery.state == PENDING)
@@ -589,6 +593,86 @@ async def move_reminder(
     await _start_cursor(session, reminder, now, max_overdue)
     await _carry_occurrence(session, reminder.id, was, reminder, now)
     return reminder
+
+
+def _on_rule(series: Reminder, start: datetime) -> bool:
+    """Whether a series starting at ``start`` would meet then: the day fits its rule."""
+    from scheduler import recurrence
+
+    assert series.rrule is not None
+    before = start - timedelta(seconds=1)
+    return recurrence.next_occurrence(start, series.rrule, before, series.tz) == start
+
+
+def _same_period(series: Reminder, day_of: datetime, now: datetime) -> list[datetime]:
+    """The series' meetings still to come in the period of its rule (a month for a monthly
+    rule, a week for a weekly one) around ``day_of``; else its next meeting."""
+    zone = ZoneInfo(series.tz)
+    first, last = _period(series.rrule, day_of.astimezone(zone).date())
+    skipped = series.skipped or ()
+    found = [
+        at
+        for at in _occurrences_on_days(series, first, last)
+        if at > now and local_day(at, zone) not in skipped
+    ]
+    following = next_occurrence(series, now)
+    return found or ([following] if following is not None else [])
+
+
+def pick_occurrence(reminder: Reminder, days: tuple[date, date] | None, now: datetime) -> datetime:
+    """The one meeting of a series an /edit is for: the next one still to come (``days``
+    None: 「今回だけ」) or the one still to come on the local days ``days`` (a day, week or
+    month: 「12月8日の回だけ」, 「1月の回だけ」). Refuses with ``edit_no_occurrence`` when
+    there is none and with ``edit_several`` (naming them) when the days hold more than one."""
+    if days is None:
+        cursor = reminder.occurrence
+        found = cursor if cursor is not None and cursor > now else next_occurrence(reminder, now)
+        if found is None:
+            raise ReminderError("skip_none_left")
+        return found
+    zone = ZoneInfo(reminder.tz)
+    skipped = reminder.skipped or ()
+    ahead = [
+        at
+        for at in _occurrences_on_days(reminder, *days)
+        if at > now and local_day(at, zone) not in skipped
+    ]
+    if not ahead:
+        raise ReminderError("edit_no_occurrence")
+    if len(ahead) > 1:
+        raise ReminderError("edit_several", ahead)
+    return ahead[0]
+
+
+async def move_occurrence(
+    session: AsyncSession,
+    chat_id: int,
+    reminder_id: int,
+    occurrence: datetime,
+    start: datetime,
+    now: datetime,
+    max_overdue: int = 3,
+    duration: timedelta | None = None,
+    keep_day: bool = False,
+    keep_time: bool = False,
+) -> Reminder:
+    """Move one meeting of a series, ``occurrence`` (from ``pick_occurrence``), to ``start``:
+    the series calls that day off and keeps its rule, and the one-off copy made at ``start``
+    is returned. With ``keep_day`` only the time of day of ``start`` counts (「今回だけ16時」
+    stays on that meeting's day), with ``keep_time`` only its day (「今回は金曜に」 keeps the
+    meeting's time); either only while the result is still ahead."""
+    reminder = await get_reminder(session, chat_id, reminder_id)
+    if reminder is None or reminder.status == CANCELLED:
+        raise ReminderError("not_found")
+    moved = None
+    if keep_day:
+        moved = _day_and_time(occurrence, start, reminder.tz)
+    elif keep_time:
+        moved = _day_and_time(start, occurrence, reminder.tz)
+    if moved is not None and moved > now:
+        start = moved
+    day = occurrence.astimezone(ZoneInfo(reminder.tz)).date()
+    return await _move_one_occurrence(session, reminder, start, now, max_overdue, duration, day)
 
 
 def _days_off_kept(reminder: Reminder, now: datetime) -> list[str]:
@@ -690,25 +774,29 @@ async def shift_reminder(
     shift: timedelta,
     now: datetime,
     max_overdue: int = 3,
+    only: datetime | None = None,
 ) -> Reminder:
     """Move a reminder's next occurrence by ``shift`` (「1週間延期」, 「30分遅らせて」); returns
     the reminder moved. Whole days keep the wall-clock time across a DST change. A series moved
     within the day changes its time from then on; moved to another day, only that meeting
-    moves (a one-off copy, as 「今回だけ」), since the rule's weekday no longer fits it."""
+    moves (a one-off copy, as 「今回だけ」), since the rule's weekday no longer fits it. With
+    ``only`` (from ``pick_occurrence``: 「今回だけ30分遅らせて」) that one meeting of a series
+    moves by ``shift``, whatever the day."""
     from scheduler import recurrence
 
     reminder = await get_reminder(session, chat_id, reminder_id)
     if reminder is None or reminder.status == CANCELLED:
         raise ReminderError("not_found")
     zone = ZoneInfo(reminder.tz)
-    base = (reminder.occurrence or reminder.start).astimezone(zone)
+    base = (only or reminder.occurrence or reminder.start).astimezone(zone)
     if shift % timedelta(days=1):
         target = base + shift
     else:
         target = recurrence.localize(base.replace(tzinfo=None) + shift, zone)
     if target <= now:
         raise ReminderError("shift_past")
-    if reminder.rrule is not None and target.astimezone(zone).date() != base.date():
+    moves_day = target.astimezone(zone).date() != base.date()
+    if reminder.rrule is not None and (only is not None or moves_day):
         return await _move_one_occurrence(
             session, reminder, target, now, max_overdue, None, base.date()
         )
@@ -722,11 +810,9 @@ async def _move_one_occurrence(
     now: datetime,
     max_overdue: int,
     duration: timedelta | None,
-    day: date | None = None,
+    day: date,
 ) -> Reminder:
-    """Call off the series' meeting on ``day`` (by default, ``start``'s) and make a one-off
-    copy at ``start``."""
-    day = day or start.astimezone(ZoneInfo(series.tz)).date()
+    """Call off the series' meeting on ``day`` and make a one-off copy at ``start``."""
     was = occurrence_on(series, day)
     await skip_occurrences(session, series.chat_id, series.id, (day, day), now, max_overdue)
     length = series.duration_minutes
@@ -903,6 +989,7 @@ async def edit_report(
         notices = tuple(found.all())
     if reminder.id != before.id or reminder.rrule is None:
         return EditReport(reminder, answers, notices)
+    gone = _dropped_before(before, occurrence, now) if before.rrule is not None else ()
     zone = ZoneInfo(reminder.tz)
     today = now.astimezone(zone).date()
     kept = set(reminder.skipped or ())
@@ -915,7 +1002,32 @@ async def edit_report(
     begins = reminder.start.astimezone(zone).date()
     dropped = tuple(day for day in lost if day >= begins)
     doubled = await _doubled_one_offs(session, reminder, before.title, lost, now)
-    return EditReport(reminder, answers, notices, dropped, doubled)
+    return EditReport(reminder, answers, notices, dropped, doubled, gone)
+
+
+def _dropped_before(
+    before: Reminder, first: datetime | None, now: datetime
+) -> tuple[datetime, ...]:
+    """The meetings a series (as ``before`` an edit) had still to come ahead of its new first
+    one ``first``, besides its days off: the edit of its rule or start took them away. Its
+    next meeting counts only when the series already met at ``first`` (「来週木曜に変更」 for
+    a weekly series drops this week's; 「16時に変更」 moves it, and so does a new rule)."""
+    from scheduler import recurrence
+
+    assert before.rrule is not None
+    if first is None:
+        return ()
+    skipped = before.skipped or ()
+    zone = ZoneInfo(before.tz)
+    coming = recurrence.occurrences_between(
+        before.start, before.rrule, zone, now, first + timedelta(seconds=1)
+    )
+    moved = before.occurrence if first not in coming else None
+    return tuple(
+        at.astimezone(UTC)
+        for at in coming
+        if now < at < first and at != moved and local_day(at, zone) not in skipped
+    )
 
 
 async def _doubled_one_offs(

@@ -221,6 +221,10 @@ class ParsedWhen:
     # Days a series leaves out, as written beside it (※12/23は休み, 12月30日を除く, 1月はなし,
     # except Dec 23): (first, last) local days, one day or a whole month.
     days_off: tuple[tuple[date, date], ...] = ()
+    # A day said without its week or month (金曜, 19日, 第3火曜, 月末): "week" or "month", so
+    # that an edit of one meeting can read it in that meeting's week or month (parse_near)
+    # rather than as the next such day from now.
+    loose_day: str | None = None
 
 
 def error_message(code: str, lang: str) -> str:
@@ -2500,7 +2504,41 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
         meal_title,
         end_doubtful,
         days_off,
+        _loose_day(kept) if rrule is None else None,
     )
+
+
+def parse_near(text: str, now: datetime, tz: str | ZoneInfo, near: datetime) -> ParsedWhen:
+    """Read ``text`` as ``parse`` does, but a day said without its week or month (金曜, 19日,
+    第3火曜) in the week or month of ``near`` (the one meeting an edit moves: 「1月の回は19日に」
+    is 19 January, 「今回は金曜に」 the Friday of that meeting's week) once that is ahead."""
+    parsed = parse(text, now, tz)
+    if parsed.loose_day is None:
+        return parsed
+    zone = as_zone(tz)
+    day = near.astimezone(zone).date()
+    week = parsed.loose_day == "week"
+    first = day - timedelta(days=day.weekday()) if week else day.replace(day=1)
+    # just before that week or month begins, so its first day counts as still to come
+    anchor = localize(datetime.combine(first, time()), zone) - timedelta(microseconds=1)
+    return parse(text, anchor, zone) if anchor > now else parsed
+
+
+def _loose_day(tokens: list[_Token]) -> str | None:
+    """How loosely a one-off's day was said: "week" for a weekday of no week said (金曜),
+    "month" for a day or an n-th weekday of no month said (19日, 第3火曜, 月末); None for any
+    other day (a date, 明日, 来週金曜, 来月10日) or none."""
+    said = [token for token in tokens if "in_title" not in token.extra]
+    if any(token.kind in ("date", "reldate", "offset", "shift", "since") for token in said):
+        return None
+    nth, dom, weekday = (_first(said, kind) for kind in ("nth", "dom", "weekday"))
+    if nth is not None:
+        return "month" if nth.month is None and nth.calendar_delta is None else None
+    if dom is not None:
+        return "month" if dom.calendar_delta is None else None
+    if weekday is not None and weekday.week_mode is None and "since" not in weekday.extra:
+        return "week"
+    return None
 
 
 def _days_later(tokens: list[_Token], today: date) -> None:
@@ -2661,7 +2699,9 @@ def parse_days(text: str, now: datetime, tz: str | ZoneInfo) -> tuple[date, date
             year = today.year if month >= today.month else today.year + 1
             first = date(year, month, 1)
         return first, first + relativedelta(months=1) - timedelta(days=1)
-    parsed = parse(text, now, zone)
+    # read as if at the start of today, so that today still counts once its 09:00 is past
+    # (「12月8日」 said at noon on 8 December names today, not next year's)
+    parsed = parse(text, localize(datetime.combine(today, time()), zone), zone)
     if parsed.error is not None or parsed.start is None:
         return None
     day = parsed.start.astimezone(zone).date()

@@ -8,12 +8,13 @@ import pytest
 
 from scheduler.intent import (
     AgendaQuestion,
-    EditWords,
+    OneMeeting,
     ReminderRequest,
     agenda_question,
     asks_for_agenda,
     asks_when_or_where,
     names_title,
+    one_meeting,
     read_done,
     read_edit_words,
     read_rsvp,
@@ -21,6 +22,7 @@ from scheduler.intent import (
     request_body,
     says_postpone,
 )
+from scheduler.timeparse import parse
 
 NOW = datetime.fromisoformat("2026-11-22T10:00:00+09:00")
 
@@ -78,32 +80,103 @@ def test_anything_else_is_left_to_the_faq(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("words", "expected"),
+    ("words", "title"),
     [
-        ("定例会（延期）", EditWords("定例会（延期）", False)),
-        ("運営委員会", EditWords("運営委員会", False)),
-        ("変更", EditWords(None, False)),  # 「12月15日 15時に変更」
-        ("変更してください", EditWords(None, False)),
-        ("へ移動", EditWords(None, False)),
-        ("instead", EditWords(None, False)),
-        ("", EditWords(None, False)),
-        # one meeting of a series: 「12月8日の回だけ16時」, 「今回だけ 16時に変更」
-        ("回だけ", EditWords(None, True)),
-        ("の回だけ", EditWords(None, True)),
-        ("今回だけ", EditWords(None, True)),
-        ("今回だけ変更", EditWords(None, True)),
-        ("だけ変更", EditWords(None, True)),
-        ("今回だけ 特別講演会", EditWords("特別講演会", True)),
-        ("this time only", EditWords(None, True)),
-        ("just this once", EditWords(None, True)),
-        ("only this one, moved", EditWords(None, True)),
-        ("だけど未定", EditWords("だけど未定", False)),
+        ("定例会（延期）", "定例会（延期）"),
+        ("運営委員会", "運営委員会"),
+        ("だけど未定", "だけど未定"),
+        ("受付開始", "受付開始"),  # a title that holds a word about the time is still a title
+        ("時間変更のお知らせ", "時間変更のお知らせ"),
+        ("Start-up meeting", "Start-up meeting"),
+        ("拡大会議に変更", "拡大会議"),  # a new title, and the words asking for the change
+        ("運営協議会 instead", "運営協議会"),
+        ("", None),
+        ("変更", None),  # 「12月15日 15時に変更」
+        ("変更してください", None),
+        ("へ移動", None),
+        ("instead", None),
+        # words about the time itself, as the parser leaves them (F6)
+        ("開始に変更", None),  # 「16時開始に変更」
+        ("時間", None),  # 「時間を16時に」
+        ("開始変更", None),  # 「開始を16時に変更」
+        ("スタートで", None),  # 「16時スタートで」
+        ("開始時間", None),
+        ("集合でお願いします", None),
+        ("変更になりました", None),
+        ("会議延期", None),
+        ("start instead", None),  # "start at 4pm instead"
+        ("move it", None),  # "move it to 4pm please"
+        ("change the time", None),
+        ("make it", None),
+        ("let's meet", None),
     ],
 )
-def test_words_after_an_edits_time_rename_or_say_this_one_only(
-    words: str, expected: EditWords
+def test_words_after_an_edits_time_are_a_new_title_unless_they_talk_about_the_time(
+    words: str, title: str | None
 ) -> None:
-    assert read_edit_words(words) == expected
+    assert read_edit_words(words) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今回だけ 16時に変更", OneMeeting("", "16時に変更")),
+        ("次回だけ17時", OneMeeting("", "17時")),
+        ("今回は金曜日に", OneMeeting("", "金曜日に")),
+        ("今回だけ 木曜 15時", OneMeeting("", "木曜 15時")),
+        ("次の回は 16時", OneMeeting("", "16時")),
+        ("16時 今回だけ", OneMeeting("", "16時")),
+        ("this time only Friday 4pm", OneMeeting("", "Friday 4pm")),
+        ("4pm just this once", OneMeeting("", "4pm")),
+        ("only this one, 5pm", OneMeeting("", "5pm")),
+        ("12月8日の回だけ16時", OneMeeting("12月8日", "16時")),
+        ("1月の回だけ 1月19日", OneMeeting("1月", "1月19日")),
+        ("来月の回は第3火曜に", OneMeeting("来月", "第3火曜に")),
+        ("12/8の回を12/9 16時に", OneMeeting("12/8", "12/9 16時に")),
+        ("12月8日だけ16時に変更", OneMeeting("12月8日", "16時に変更")),
+        ("only the Jan 12 one at 4pm", OneMeeting("Jan 12", "at 4pm")),
+        ("the January meeting only, 19 Jan", OneMeeting("January", "19 Jan")),
+        # the whole series
+        ("16時に変更", None),
+        ("毎月第3水曜日", None),
+        ("16時 今回の議題", None),  # 今回 inside a title
+        ("明日10時 今回だけの特別講座", None),
+        ("move this meeting to 4pm", None),
+        ("16時 第5回の回覧", None),
+    ],
+)
+def test_an_edit_for_one_meeting_of_a_series_says_which(
+    text: str, expected: OneMeeting | None
+) -> None:
+    assert one_meeting(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "which", "title"),
+    [
+        # what the tester's /edit commands left as a title (F6, F7), now read as meant
+        ("16時開始に変更", None, None),
+        ("時間を16時に", None, None),
+        ("開始を16時に変更", None, None),
+        ("16時スタートで", None, None),
+        ("16時からに変更", None, None),
+        ("16時にお願いします", None, None),
+        ("start at 4pm instead", None, None),
+        ("move it to 4pm please", None, None),
+        ("今回は金曜日に", "", None),
+        ("1月の回だけ 1月19日", "1月", None),
+        ("今回だけ 12月11日 16時", "", None),
+        ("今回だけ 16時 特別講演会", "", "特別講演会"),
+        ("16時 運営協議会（拡大）", None, "運営協議会（拡大）"),
+    ],
+)
+def test_an_edit_reads_which_meeting_its_time_and_a_title_only_when_there_is_one(
+    text: str, which: str | None, title: str | None
+) -> None:
+    one = one_meeting(text)
+    parsed = parse(one.rest if one else text, NOW, "Asia/Tokyo")
+    assert parsed.start is not None, parsed
+    assert (one.which if one else None, read_edit_words(parsed.title)) == (which, title)
 
 
 @pytest.mark.parametrize(

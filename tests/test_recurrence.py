@@ -262,6 +262,19 @@ DESCRIBE = [
     ),
     # shown in the chat's zone, not the zone the datetime happens to carry
     ("2026-12-10T06:30:00+00:00", None, "ja", "12月10日(木) 15:30"),
+    # an imported series of so many meetings says so
+    (
+        "2026-12-08T15:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=10",
+        "ja",
+        "毎週火曜日（全10回） 15:00（次回: 12月8日(火)）",
+    ),
+    (
+        "2026-12-08T15:00:00+09:00",
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=10",
+        "en",
+        "every Tuesday, 10 times in all at 15:00 (next: Tue 8 Dec)",
+    ),
 ]
 
 

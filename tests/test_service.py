@@ -602,9 +602,7 @@ async def test_moving_one_meeting_of_a_series_leaves_the_others_where_they_are(
     series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
     dec_9_at_16 = datetime(2025, 12, 9, 7, 0, tzinfo=UTC)  # 「12月9日の回だけ16時」
     async with maker.begin() as session:
-        moved = await service.move_reminder(
-            session, CHAT, series.id, dec_9_at_16, NOW, only_once=True
-        )
+        moved = await service.move_occurrence(session, CHAT, series.id, DEC_9, dec_9_at_16, NOW)
     assert moved.id != series.id and moved.rrule is None
     assert (moved.start, moved.title) == (dec_9_at_16, "運営委員会")
     assert await pending_occurrences(maker, moved.id) == {dec_9_at_16}
@@ -753,8 +751,8 @@ async def test_only_this_meeting_moved_takes_its_answers_and_notices_along(
     before = await snapshot(maker, series.id)
     edited_at = day_before + timedelta(hours=2)
     async with maker.begin() as session:
-        copy = await service.move_reminder(
-            session, CHAT, series.id, DEC_9_AT_16, edited_at, only_once=True
+        copy = await service.move_occurrence(
+            session, CHAT, series.id, DEC_9, DEC_9_AT_16, edited_at
         )
         report = await service.edit_report(session, copy, before, edited_at)
     assert copy.id != series.id
@@ -788,9 +786,7 @@ async def test_a_new_rule_drops_the_days_off_it_has_no_meeting_on_and_says_so(
     series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
     await skip(maker, series.id, date(2026, 2, 1), date(2026, 2, 28))
     async with maker.begin() as session:
-        one_off = await service.move_reminder(
-            session, CHAT, series.id, DEC_9_AT_16, NOW, only_once=True
-        )
+        one_off = await service.move_occurrence(session, CHAT, series.id, DEC_9, DEC_9_AT_16, NOW)
     before = await snapshot(maker, series.id)
     assert before.skipped == ["2025-12-09", "2026-02-10"]
 
@@ -831,3 +827,158 @@ async def test_a_new_rule_keeps_the_days_off_it_still_has_a_meeting_on(maker: Ma
     async with maker() as session:
         (item,) = await service.agenda(session, CHAT, NOW)
     assert item.skipped == (datetime(2025, 12, 16, 6, 0, tzinfo=UTC),)
+
+
+# --- one meeting of a series: 「今回だけ」, 「1月の回だけ」 ----------------------------------
+
+JAN_20 = datetime(2026, 1, 20, 6, 0, tzinfo=UTC)  # Tue 20 Jan 15:00 JST, a 3rd Tuesday
+DEC_11 = datetime(2025, 12, 11, 6, 0, tzinfo=UTC)  # Thu 11 Dec 15:00 JST
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (None, DEC_9),  # 「今回だけ」: the next one
+        ((date(2026, 1, 1), date(2026, 1, 31)), JAN_13),  # 「1月の回だけ」
+        ((date(2025, 12, 9), date(2025, 12, 9)), DEC_9),  # 「12月9日の回だけ」
+        ((date(2025, 12, 10), date(2025, 12, 10)), "edit_no_occurrence"),  # a Wednesday
+        ((date(2026, 2, 1), date(2026, 2, 28)), "edit_no_occurrence"),  # February is off
+        ((date(2025, 11, 1), date(2025, 11, 30)), "edit_no_occurrence"),  # already past
+    ],
+)
+async def test_the_one_meeting_an_edit_names_is_picked_from_its_day_or_month(
+    maker: Maker, days: tuple[date, date] | None, expected: datetime | str
+) -> None:
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    series, _ = await skip(maker, series.id, date(2026, 2, 1), date(2026, 2, 28))
+    if isinstance(expected, str):
+        with pytest.raises(service.ReminderError, match=expected):
+            service.pick_occurrence(series, days, NOW)
+    else:
+        assert service.pick_occurrence(series, days, NOW) == expected
+
+
+async def test_a_month_of_a_weekly_series_names_its_meetings_instead_of_guessing(
+    maker: Maker,
+) -> None:
+    start = datetime(2025, 12, 2, 6, 0, tzinfo=UTC)  # Tuesdays at 15:00
+    series = await make(maker, service.MEETING, start, rrule="FREQ=WEEKLY;BYDAY=TU")
+    with pytest.raises(service.ReminderError) as refused:
+        service.pick_occurrence(series, (date(2026, 1, 1), date(2026, 1, 31)), NOW)
+    assert refused.value.code == "edit_several"
+    assert [at.day for at in refused.value.occurrences] == [6, 13, 20, 27]
+    message = render.refusal("edit_several", series, "ja", NOW, refused.value.occurrences)
+    assert "4回あります（1月6日(火)・1月13日(火)・1月20日(火)・1月27日(火)）" in message, message
+    assert "<code>/edit 1 1月6日の回だけ 新しい日時</code>" in message, message
+
+
+@pytest.mark.parametrize(
+    ("days", "start", "keep_day", "keep_time", "moved_to", "series_next", "day_off"),
+    [
+        # 「1月の回だけ 1月19日」 (19 Jan read at 09:00: the meeting keeps its 15:00)
+        ((date(2026, 1, 1), date(2026, 1, 31)), JAN_20 - timedelta(hours=6), False, True,
+         JAN_20, DEC_9, "2026-01-13"),
+        # 「今回だけ 16時」: on its own day
+        (None, datetime(2025, 12, 1, 7, 0, tzinfo=UTC), True, False,
+         DEC_9_AT_16, JAN_13, "2025-12-09"),
+        # 「今回だけ 木曜 15時」: another day of that week
+        (None, DEC_11, False, False, DEC_11, JAN_13, "2025-12-09"),
+    ],
+)  # fmt: skip
+async def test_one_meeting_moved_leaves_the_series_and_its_other_meetings(
+    maker: Maker,
+    days: tuple[date, date] | None,
+    start: datetime,
+    keep_day: bool,
+    keep_time: bool,
+    moved_to: datetime,
+    series_next: datetime,
+    day_off: str,
+) -> None:
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    occurrence = service.pick_occurrence(series, days, NOW)
+    before = await snapshot(maker, series.id)
+    async with maker.begin() as session:
+        copy = await service.move_occurrence(
+            session, CHAT, series.id, occurrence, start, NOW,
+            keep_day=keep_day, keep_time=keep_time,
+        )  # fmt: skip
+        report = await service.edit_report(session, copy, before, NOW)
+    assert copy.id != series.id and copy.rrule is None and copy.title == "運営委員会"
+    assert await pending_occurrences(maker, copy.id) == {moved_to}
+    assert await pending_occurrences(maker, series.id) == {series_next}
+    async with maker() as session:
+        kept = await service.get_reminder(session, CHAT, series.id)
+    assert kept is not None and (kept.start, kept.rrule) == (DEC_9, SECOND_TUESDAYS)
+    assert kept.skipped == [day_off]
+    assert report.meetings_dropped == ()
+
+
+async def test_only_this_meeting_shifted_within_its_day_leaves_the_series_time(
+    maker: Maker,
+) -> None:
+    """「今回だけ30分遅らせて」: without 今回だけ the series would move to 15:30 for good."""
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    async with maker.begin() as session:
+        copy = await service.shift_reminder(
+            session, CHAT, series.id, timedelta(minutes=30), NOW, only=DEC_9
+        )
+    assert copy.id != series.id and copy.start == DEC_9 + timedelta(minutes=30)
+    assert await pending_occurrences(maker, series.id) == {JAN_13}
+
+
+async def test_a_series_start_off_its_rule_is_refused_with_the_meeting_to_move_instead(
+    maker: Maker,
+) -> None:
+    """「1月20日」 for a 毎月第2火曜 series would start it in February and lose December's
+    and January's meetings: refused, naming January's meeting and the rule for that day."""
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    with pytest.raises(service.ReminderError) as refused:
+        async with maker.begin() as session:
+            await service.move_reminder(session, CHAT, series.id, JAN_20, NOW, keep_time=True)
+    assert refused.value.code == "edit_off_rule" and refused.value.occurrences == (JAN_13,)
+    assert await pending_occurrences(maker, series.id) == {DEC_9}
+    message = render.refusal("edit_off_rule", series, "ja", NOW, refused.value.occurrences, JAN_20)
+    assert "<code>/edit 1 1月13日の回だけ 1月20日</code>" in message, message
+    assert "<code>/edit 1 毎月第3火曜日</code>" in message, message
+    english = render.refusal("edit_off_rule", series, "en", NOW, refused.value.occurrences, JAN_20)
+    assert "/edit 1 only the 13 Jan one 20 Jan" in english, english
+    assert "/edit 1 every 3rd Tuesday" in english, english
+
+
+async def test_a_series_moved_past_its_next_meetings_says_which_ones_no_longer_happen(
+    maker: Maker,
+) -> None:
+    """「2月10日」 for a monthly series: it starts in February, so December's and January's
+    meetings are gone."""
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    feb_10 = datetime(2026, 2, 10, 6, 0, tzinfo=UTC)
+    before = await snapshot(maker, series.id)
+    async with maker.begin() as session:
+        moved = await service.move_reminder(session, CHAT, series.id, feb_10, NOW)
+        report = await service.edit_report(session, moved, before, NOW)
+    assert moved.occurrence == feb_10 and report.meetings_dropped == (DEC_9, JAN_13)
+    notes = "\n".join(render.edit_notes(report, before, 0, "ja"))
+    assert "新しい日程より前の 12月9日(火)・1月13日(火) の回はなくなりました" in notes, notes
+    assert "元に戻すなら <code>/edit 1 12月9日 15:00</code>" in notes, notes
+    english = "\n".join(render.edit_notes(report, before, 0, "en"))
+    assert "meetings on Tue 9 Dec, Tue 13 Jan, before the new schedule" in english, english
+
+
+@pytest.mark.parametrize(
+    ("start", "rrule", "dropped"),
+    [
+        (DEC_9 + timedelta(hours=1), None, ()),  # 「16時に変更」: the meeting moves
+        (DEC_17, THIRD_WEDNESDAYS, ()),  # a new rule: the meeting moves to its first day
+        (JAN_13, None, (DEC_9,)),  # 「1月13日」: the series starts there, December's is gone
+    ],
+)
+async def test_a_meeting_that_moved_is_not_said_to_be_dropped(
+    maker: Maker, start: datetime, rrule: str | None, dropped: tuple[datetime, ...]
+) -> None:
+    series = await make(maker, service.MEETING, DEC_9, rrule=SECOND_TUESDAYS)
+    before = await snapshot(maker, series.id)
+    async with maker.begin() as session:
+        moved = await service.move_reminder(session, CHAT, series.id, start, NOW, rrule)
+        report = await service.edit_report(session, moved, before, NOW)
+    assert report.meetings_dropped == dropped

@@ -2,7 +2,7 @@
 
 import pytest
 
-from texts import en, ja, pick_lang, plain, split_text, t
+from texts import en, ja, pick_lang, plain, split_text, t, written_lang
 
 
 def test_languages_have_the_same_keys() -> None:
@@ -47,3 +47,21 @@ def test_plain_drops_markup_for_toasts() -> None:
     refusal = plain(t("ja", "rem.not_admin"))
     assert "<code>" not in refusal and "/agenda" in refusal
     assert plain("<b>A &amp; B</b>") == "A & B"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("ボランティア保険って必要ですか？", "ja"),
+        ("明日10時 防災WG定例", "ja"),
+        ("ｶﾂﾄﾞｳ", "ja"),  # half-width katakana
+        ("where are the minutes?", "en"),
+        ("PTA meeting", "en"),
+        ("PTA", None),  # one word says nothing
+        ("ok", None),
+        ("", None),
+        ("12/10 15:00", None),
+    ],
+)
+def test_the_language_a_text_is_written_in(text: str, lang: str | None) -> None:
+    assert written_lang(text) == lang

@@ -917,6 +917,8 @@ def test_am_pm_that_agrees_with_the_clock(text: str, expected: str) -> None:
         ("next month", date(2026, 12, 1), date(2026, 12, 31)),
         ("12月8日", date(2026, 12, 8), date(2026, 12, 8)),
         ("Dec 8", date(2026, 12, 8), date(2026, 12, 8)),
+        ("11月22日", date(2026, 11, 22), date(2026, 11, 22)),  # today, though 09:00 is past
+        ("今日", date(2026, 11, 22), date(2026, 11, 22)),
         ("来週火曜", date(2026, 11, 24), date(2026, 11, 24)),
         ("来週", date(2026, 11, 23), date(2026, 11, 29)),  # now is a Sunday
         ("来週はお休み", date(2026, 11, 23), date(2026, 11, 29)),
@@ -931,7 +933,7 @@ def test_parse_days_reads_a_month_a_week_or_a_day(text: str, first: date, last: 
     assert parse_days(text, now, "Asia/Tokyo") == (first, last)
 
 
-@pytest.mark.parametrize("text", ["そのうち", "13月", ""])
+@pytest.mark.parametrize("text", ["そのうち", "13月", "", "年末年始", "冬休み"])
 def test_parse_days_says_none_for_what_names_no_day(text: str) -> None:
     now = datetime(2026, 11, 22, 10, tzinfo=ZoneInfo("Asia/Tokyo"))
     assert parse_days(text, now, "Asia/Tokyo") is None

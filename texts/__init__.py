@@ -20,6 +20,23 @@ def pick_lang(code: str | None) -> str:
     return DEFAULT_LANG if not code else "en"
 
 
+# Hiragana, katakana (full and half width) and CJK ideographs: text a Japanese writer typed.
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Two English words say the text is English ("where is it"); one ("PTA", "ok") says nothing.
+MIN_ENGLISH_WORDS = 2
+
+
+def written_lang(text: str) -> str | None:
+    """The language ``text`` is written in, when it says: any Japanese script is Japanese, two
+    or more Latin words without it are English; None for text too short to tell ("ok", "/agenda")."""
+    if _JAPANESE.search(text):
+        return "ja"
+    if len(_LATIN_WORD.findall(text)) >= MIN_ENGLISH_WORDS:
+        return "en"
+    return None
+
+
 def t(lang: str, key: str, **kwargs: object) -> str:
     """Return the message ``key`` in ``lang`` (falling back to Japanese), formatted with kwargs."""
     messages = LANGUAGES.get(lang, LANGUAGES[DEFAULT_LANG])

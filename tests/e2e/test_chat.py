@@ -63,14 +63,27 @@ async def test_a_command_with_its_text_typed_straight_after_it_works(
     assert "「/shedule」というコマンドはありません" in typo["text"], typo["text"]
 
 
+async def noticed_now(
+    server: FakeTelegramServer, tmp_path: Path, *meetings: tuple[str, str]
+) -> None:
+    """Create ``meetings`` (command, the reply to wait for) with one notice an hour before, and
+    make those notices due now."""
+    await create(server, CHAIR, "/notices 1h", "会議のお知らせを")
+    for command, expect in meetings:
+        await create(server, CHAIR, command, expect)
+    assert move_pending(tmp_path / "renkei.db", datetime.now(UTC)) == len(meetings)
+
+
 async def test_answers_to_notices_are_read_and_called_off_meetings_take_none(
     group_bot: FakeTelegramServer, tmp_path: Path
 ) -> None:
     server = group_bot
-    await create(server, CHAIR, "/notices 1h", "会議のお知らせを")
-    await create(server, CHAIR, "/meeting 明日 10:00 定例会", "会議を登録しました")
-    await create(server, CHAIR, "/meeting 毎週水曜 16時 学習支援", "会議を登録しました")
-    assert move_pending(tmp_path / "renkei.db", datetime.now(UTC)) == 2
+    await noticed_now(
+        server,
+        tmp_path,
+        ("/meeting 明日 10:00 定例会", "会議を登録しました"),
+        ("/meeting 毎週水曜 16時 学習支援", "会議を登録しました"),
+    )
     first = await server.wait_for_message(GROUP.id, "定例会", timeout=NOTICE_WAIT)
     if "会議のお知らせ" not in first["text"]:
         first = await server.wait_for_message(GROUP.id, "会議のお知らせ", timeout=NOTICE_WAIT)
@@ -128,8 +141,9 @@ async def test_replies_that_are_no_questions_are_not_logged_as_unanswered(
     await server.group_message(GROUP, MEMBER, "参加します！", reply_to=created)
     yes = await server.wait_for_message(GROUP.id, "で受け付けました", timeout=TIMEOUT)
     assert "#1「運営会議」" in yes["text"] and "「出席」" in yes["text"], yes["text"]
+    # written in Japanese, answered in Japanese, whatever the app's language
     await server.group_message(GROUP, GUEST, "木曜は仕事で行けないかも…", reply_to=created)
-    maybe = await server.wait_for_message(GROUP.id, "Maybe", timeout=TIMEOUT)
+    maybe = await server.wait_for_message(GROUP.id, "「未定」", timeout=TIMEOUT)
     assert "#1" in maybe["text"], maybe["text"]
     await server.group_message(GROUP, MEMBER, "場所どこだっけ？", reply_to=created)
     facts = await server.wait_for_message(GROUP.id, "#1「運営会議」の予定です", timeout=TIMEOUT)
@@ -218,3 +232,26 @@ async def test_in_a_private_chat_requests_and_agenda_questions_fit_the_chat(
     await server.private_message(MEMBER, "次の予定なんだっけ")
     agenda = await server.wait_for_message(MEMBER.id, timeout=TIMEOUT)
     assert "今後30日間" in agenda["text"] and "資料の印刷" in agenda["text"], agenda["text"]
+
+
+async def test_notices_speak_their_titles_language_and_start_says_how_to_ask_in_a_group(
+    group_bot: FakeTelegramServer, tmp_path: Path
+) -> None:
+    server = group_bot
+    await noticed_now(
+        server,
+        tmp_path,
+        ("/meeting 明日 10:00 運営会議", "会議を登録しました"),
+        ("/meeting tomorrow 11am steering group call", "scheduled"),
+    )
+    japanese = await server.wait_for_message(GROUP.id, "会議のお知らせ", timeout=NOTICE_WAIT)
+    assert "運営会議" in japanese["text"], japanese["text"]
+    english = await server.wait_for_message(GROUP.id, "Meeting coming up", timeout=NOTICE_WAIT)
+    assert "steering group call" in english["text"] and "会議" not in english["text"]
+
+    await server.group_message(GROUP, MEMBER, "/start")
+    hello = await server.wait_for_message(GROUP.id, "こんにちは", timeout=TIMEOUT)
+    assert "/faq 質問" in hello["text"] and "そのまま送って" not in hello["text"], hello["text"]
+    await server.group_message(GROUP, MEMBER, "/lang en")
+    said = await server.wait_for_message(GROUP.id, "English", timeout=TIMEOUT)
+    assert "administrator" in said["text"], said["text"]  # only theirs changed

@@ -43,6 +43,11 @@ async def test_private_question_gets_the_answer_with_buttons(
     await fake_server.press_button(reply, helpful, HANAKO)
     answered = await fake_server.wait_for_request("answerCallbackQuery", timeout=TIMEOUT)
     assert "ありがとう" in answered.params.get("text", "")
+    rated = await fake_server.wait_for_request("editMessageReplyMarkup", timeout=TIMEOUT)
+    left = str(rated.params.get("reply_markup", ""))
+    assert "👍" not in left and "👎" not in left, left
+    related = [text for text, _data in buttons(reply) if not text.startswith(("👍", "👎"))]
+    assert related and related[0] in left, (related, left)  # the related questions stay
 
 
 async def test_english_user_is_answered_in_english_and_unknowns_are_declined(
@@ -58,6 +63,15 @@ async def test_english_user_is_answered_in_english_and_unknowns_are_declined(
     declined = await fake_server.wait_for_message(EMMA.id, timeout=TIMEOUT)
     assert "couldn't find an answer" in declined["text"]
     assert "coordinator" in declined["text"]
+
+    # the language a question is written in wins over the Telegram app's
+    await fake_server.private_message(EMMA, "議事録はどこで見られますか")
+    japanese = await fake_server.wait_for_message(EMMA.id, "議事録", timeout=TIMEOUT)
+    assert japanese["text"].startswith("Q. 議事録"), japanese["text"]
+    await fake_server.private_message(HANAKO, "where can I read the minutes?")
+    english = await fake_server.wait_for_message(HANAKO.id, "minutes", timeout=TIMEOUT)
+    assert english["text"].startswith("Q."), english["text"]
+    assert "議事録" not in english["text"], english["text"]
 
 
 async def test_group_answers_commands_mentions_replies_but_not_chatter(

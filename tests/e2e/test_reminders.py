@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -290,6 +290,69 @@ async def test_moving_only_this_meeting_of_a_series_keeps_the_rest(
     assert f"{day.group(1)} 16:00" in text and f"休み: {day.group(1)[5:]}" in text, text
     assert "今回だけ" not in text  # not taken as a new title
     assert text.count("定例会") >= 2 and "毎週水曜日 15:00" in text, text
+
+
+def _second_tuesday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(1 - first.weekday()) % 7 + 7)
+
+
+def _day(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+async def test_words_about_the_time_keep_the_title_and_one_meeting_moves_alone(
+    group_bot: FakeTelegramServer,
+) -> None:
+    """「16時開始に変更」 and "start at 5pm instead" change the time only; 「1月の回だけ
+    1月19日」 moves that month's meeting alone and 「今回は金曜日に」 this one, each a one-off,
+    while the series keeps its rule and its other meetings; a real rename says so."""
+    server = group_bot
+    created = await create(
+        server, CHAIR, "/meeting 毎月第2火曜日 15時 運営協議会", "会議を登録しました"
+    )
+    found = re.search(r"(\d+)年(\d+)月(\d+)日\(火\) 15:00", created["text"])
+    assert found, created["text"]
+    first = date(*(int(part) for part in found.groups()))
+    following = first.replace(day=1) + timedelta(days=32)
+    second = _second_tuesday(following.year, following.month)
+
+    reply = await create(server, CHAIR, "/edit 1 16時開始に変更", "を変更しました")
+    assert "#1「運営協議会」を変更しました" in reply["text"], reply["text"]
+    assert f"{_day(first)}(火) 16:00" in reply["text"], reply["text"]
+    assert "件名を" not in reply["text"], reply["text"]
+    # answered in the language it is written in
+    reply = await create(server, CHAIR, "/edit 1 start at 5pm instead", "has been changed")
+    assert "#1 “運営協議会” has been changed" in reply["text"], reply["text"]
+    assert f"{first.day} {first:%b} {first.year}, 17:00" in reply["text"], reply["text"]
+    assert "Renamed" not in reply["text"], reply["text"]
+
+    third_tuesday = second + timedelta(days=7)
+    moved = await create(
+        server, CHAIR, f"/edit 1 {second.month}月の回だけ {_day(third_tuesday)}",
+        "この回だけ変更しました",
+    )  # fmt: skip
+    assert "#1「運営協議会」はこの回だけ" in moved["text"], moved["text"]
+    assert f"{_day(third_tuesday)}(火) 17:00" in moved["text"], moved["text"]  # its own time
+    friday = first + timedelta(days=3)
+    this_one = await create(server, CHAIR, "/edit 1 今回は金曜日に", "この回だけ変更しました")
+    assert f"{_day(friday)}(金) 17:00" in this_one["text"], this_one["text"]
+
+    await server.group_message(GROUP, MEMBER, "/agenda 120")
+    agenda = await server.wait_for_message(GROUP.id, "今後120日間", timeout=20)
+    text = agenda["text"]
+    assert f"{_day(friday)}(金) 17:00" in text and f"{_day(third_tuesday)}(火) 17:00" in text
+    assert f"休み: {_day(first)}(火)・{_day(second)}(火)" in text, text  # not dropped: moved
+    assert "毎月第2火曜日 17:00" in text and "の回だけ" not in text and "今回" not in text, text
+
+    renamed = await create(server, CHAIR, "/edit 1 17時 運営協議会（拡大）", "を変更しました")
+    assert "件名を「運営協議会（拡大）」に変えました（前は「運営協議会」" in renamed["text"]
+    assert "戻すなら /edit 1 17:00 運営協議会）" in renamed["text"], renamed["text"]
+
+    await server.group_message(GROUP, CHAIR, "/skip 1 年末年始")
+    unreadable = await server.wait_for_message(GROUP.id, "日付として読めませんでした", timeout=20)
+    after = second.replace(day=1) + timedelta(days=32)  # the series' next meeting is then
+    assert f"/skip 1 {_day(_second_tuesday(after.year, after.month))}" in unreadable["text"]
 
 
 async def test_an_early_morning_hour_comes_with_the_command_for_the_afternoon(
