@@ -186,7 +186,7 @@ PART_DEFAULT_HOURS: dict[str, int] = {
 }
 ERROR_CODES = (
     "empty", "no_time", "past", "invalid_date", "invalid_time", "month_only", "two_times",
-    "end_before_start",
+    "end_before_start", "two_days",
 )  # fmt: skip
 _WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WORKDAYS = (0, 1, 2, 3, 4)
@@ -2486,6 +2486,8 @@ def parse(text: str, now: datetime, tz: str | ZoneInfo) -> ParsedWhen:
         and clock.bare
         and EARLY_BARE_HOURS[0] <= clock.hour <= EARLY_BARE_HOURS[1]
     )
+    if rrule is None and _listed_days_once(kept, normal.value):
+        return ParsedWhen(None, None, title, "two_days")
     noted = _noted_weekday(kept) if rrule is None else None
     mismatch = noted if noted is not None and noted != start.astimezone(zone).weekday() else None
     days_off = _off_spans(left_out, local_now) if rrule is not None else ()
@@ -2628,6 +2630,20 @@ def _listed_clock_times(tokens: list[_Token], text: str) -> bool:
         if gap.strip() == "and" and re.search(r"\bbetween\s+$", text[: first.start]):
             continue
         return True
+    return False
+
+
+# 月曜か火曜, Monday or Tuesday: one of the days (the first), not both; 月曜から水曜: a span.
+_DAY_CHOICE_OR_SPAN = re.compile(r"か|または|もしくは|\bor\b|から|まで|~|-|–|\bto\b|through|thru")
+
+
+def _listed_days_once(tokens: list[_Token], text: str) -> bool:
+    """来週の月・水, next Monday and Wednesday: two days listed for a one-off reminder, which
+    has one; refused (one reminder per day, or 毎週 for a weekly series) rather than the second
+    day dropped. A choice (月曜か火曜) or a span (月曜から水曜まで) is once, on its first day."""
+    for token in tokens:
+        if token.kind == "weekday" and len(token.weekdays) > 1 and not token.recurring:
+            return not _DAY_CHOICE_OR_SPAN.search(text[token.start : token.end])
     return False
 
 

@@ -623,7 +623,7 @@ DAY_SPANS_AND_EXCEPTIONS = [
         "学習支援",
     ),
     ("Monday or Tuesday 3pm meeting", "2026-11-23T15:00:00+09:00", None, "meeting"),
-    ("来週の月・水 10時 面談", "2026-11-23T10:00:00+09:00", None, "面談"),
+    ("月曜か水曜 10時 面談", "2026-11-23T10:00:00+09:00", None, "面談"),  # a choice: the first
     # a hyphenated date word before a noun is part of the title when another date says when
     ("year-end party Fri 12/11 18:30", "2026-12-11T18:30:00+09:00", None, "year-end party"),
     ("Dec 3 month-end report", "2026-12-03T09:00:00+09:00", None, "month-end report"),
@@ -1357,6 +1357,10 @@ SECOND_PROBE = [
         ("毎日 9時と17時 検温", "two_times"),
         ("明日 9時・17時 検温", "two_times"),
         ("daily 9am and 5pm meds", "two_times"),
+        # two days listed for one reminder: refused too (one per day, or 毎週 for a series)
+        ("来週の月・水 10時 面談", "two_days"),
+        ("来週月曜と水曜 10時 見守り", "two_days"),
+        ("next Monday and Wednesday 3pm visit", "two_days"),
         # a series that ends before its first occurrence
         ("毎週月曜 10時 12月7日まで", "past"),
     ],

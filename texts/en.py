@@ -97,6 +97,7 @@ MESSAGES: dict[str, str] = {
     "when.error.invalid_date": "That date does not exist (e.g. Feb 30, month 13). Try, for example: \"Dec 10 15:00 submit the report\"",
     "when.error.invalid_time": "That time is not valid (hours 0-24, minutes 0-59; an hour with am/pm is 1-12, as in 1pm, not 13pm). Try, for example: \"15:30\" or \"3:30pm\"",
     "when.error.two_times": "A reminder has one time of day. Please register one reminder per time, for example: \"every day 9am temperature check\" and \"every day 5pm temperature check\"",
+    "when.error.two_days": "A reminder is for one day. Please register one reminder per day, or say \"every\" for a weekly series, for example: \"next Monday 10am patrol\" and \"next Wednesday 10am patrol\", or \"every Monday and Wednesday 10am patrol\"",
     "when.error.end_before_start": "The end time is before the start. Please write the start, then the end, for example: \"10:00-11:30\" or, for night work past midnight, \"10pm-1am\"",
     "when.error.bad_input": "Could not read that input line. Send one JSON object per line with text, now (ISO 8601 with offset) and tz (e.g. Asia/Tokyo).",
     "when.one_off": "{date} {year}, {time}",
