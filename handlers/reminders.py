@@ -88,11 +88,14 @@ async def _seen_chat(session: AsyncSession, update: Update, lang: str) -> int:
 def _split_place(text: str) -> tuple[str, str | None]:
     """``明日10時 定例会 @ 公民館`` / ``…（第4回）@市役所``: the text before the last @ (or ＠)
     that starts a place, and the place; the @ of an e-mail address, of a mention
-    (``@renkei_bot``) or before a clock time (``明日＠10時``) starts none."""
+    (``@renkei_bot``) or before a clock time (``明日＠10時``) starts none. A ※ note after the
+    place stays with the text."""
     at = _place_at(text)
     if at is None:
         return text, None
-    return text[:at].strip(), text[at + 1 :].strip()
+    # 「@ 公民館 ※12/30は休み」: a note after the place is about the dates, not the place
+    place, mark, note = text[at + 1 :].partition("※")
+    return f"{text[:at].strip()} {mark}{note}".strip(), place.strip()
 
 
 def _place_at(text: str) -> int | None:
@@ -488,6 +491,8 @@ async def edit_reminder(update: Update, context: Context) -> None:
     lang, reminder_id, rest = read
     text, place = _split_place(" " + rest[0]) if rest else ("", None)
     text = text.strip()
+    if place and read_edit_words(text) is None:
+        text = ""  # 「会場変更 @ 市民センター」: only the place changes
     if not text and not place:
         await _reply(update, t(lang, "rem.usage_edit"))
         return

@@ -54,11 +54,13 @@ _EDIT_FILLER = re.compile(
     r"|打ち?合わ?せ|変更|移動|延期|振替|振り替え|変え(?:て|る)?|ずら(?:して|す)|動かして|移して"
     r"|直して|修正|なり(?:ました|ます)|しました|します|して|する|ください|下さい"
     r"|お願い(?:します|いたします|致します)?|よろしく|です|ます|から|より|ごろ|頃"
+    r"|次回以降|次回|今後|これから|以降|ずっと|毎回|場所|会場|場所変更|会場変更"
     r"|[でにへをはがのとね])"
     r"|(?:start(?:s|ing)?|begin(?:s|ning)?|at|to|on|for|from|by|the|it|its|this|that|meeting"
     r"|time|date|day|change[ds]?|move[ds]?|moving|(?:re)?schedule[ds]?|shift|set|make|do|meet"
     r"|let'?s|can|could|would|will|we|you|us|please|pls|plz|instead|now|thanks|thank|and|so"
-    r"|then|ok|okay|a|an|be|new|rather)(?![a-z'])"
+    r"|then|ok|okay|a|an|be|new|rather|onwards?|going|forward|place|venue|room|location"
+    r"|all|every|each|meetings)(?![a-z'])"
     r"|[\s、。,.!！?？~〜～:：]",
     re.IGNORECASE,
 )
@@ -71,11 +73,12 @@ _CHANGE_TAIL = re.compile(
 # Which one meeting of a series an /edit is for: the next one (「今回だけ」, 「今回は」,
 # 「次回だけ」, "this time only", "just this once")...
 _NEXT_ONE = re.compile(
-    r"(?:今回|次回|(?:今度|次)の回)(?:だけ|のみ)?(?:は|を|で|も)?(?![ぁ-ゖ])"
+    r"(?:今回|次回|(?:今度|次)の回)(?!以降|以後)(?:だけ|のみ)?(?:は|を|で|も)?(?![ぁ-ゖ])"
     r"|\b(?:(?:only\s+)?(?:for\s+)?(?:this|that|the\s+next)\s+(?:one|time|meeting)\s+only"
     r"|only\s+(?:for\s+)?(?:this|that|the\s+next)\s+(?:one|time|meeting)"
     r"|just\s+(?:for\s+)?(?:this|that|the\s+next)\s+(?:one|once|time|meeting)"
-    r"|(?:this|that|just)\s+once|only\s+once|(?:for\s+)?this\s+time)\b[\s,、]*",
+    r"|(?:this|that|just)\s+once|only\s+once|(?:for\s+)?this\s+time"
+    r"|(?:just|only)\s+this\s+week|this\s+week\s+only)\b[\s,、]*",
     re.IGNORECASE,
 )
 # ... or the one on a day, in a week or in a month, said before の回 (「12月8日の回だけ」,
@@ -334,11 +337,20 @@ _ASKING = re.compile(
 )
 
 
+# 「10時からでしたっけ？」, 「明日でしたっけ」: checking the day or time it gives.
+_CHECKING_WHEN = re.compile(
+    r"(?:\d{1,2}\s*(?:時|:\d{2})(?:半)?|明日|あした|今日|明後日|あさって|\d{1,2}\s*日|[月火水木金土日]曜日?)"
+    r"(?:から|まで)?で?(?:したっけ|だっけ|ですよね|でいい|で合って|であって|でしょうか)"
+)
+
+
 def asks_when_or_where(text: str) -> bool:
     """Whether a short message asks when or where something is (in reply to its notice)."""
     question = unicodedata.normalize("NFKC", text).strip()
     if not question or _too_long(question, MAX_NOTICE_REPLY):
         return False
+    if _CHECKING_WHEN.search(question):
+        return True
     return bool(_WHEN_OR_WHERE.search(question) and _ASKING.search(question))
 
 

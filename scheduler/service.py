@@ -1010,8 +1010,8 @@ def _dropped_before(
 ) -> tuple[datetime, ...]:
     """The meetings a series (as ``before`` an edit) had still to come ahead of its new first
     one ``first``, besides its days off: the edit of its rule or start took them away. Its
-    next meeting counts only when the series already met at ``first`` (「来週木曜に変更」 for
-    a weekly series drops this week's; 「16時に変更」 moves it, and so does a new rule)."""
+    next meeting counts only when the series already met on ``first``'s day (「来週木曜に変更」
+    for a weekly series drops this week's; 「16時に変更」 moves it, and so does a new rule)."""
     from scheduler import recurrence
 
     assert before.rrule is not None
@@ -1022,11 +1022,19 @@ def _dropped_before(
     coming = recurrence.occurrences_between(
         before.start, before.rrule, zone, now, first + timedelta(seconds=1)
     )
-    moved = before.occurrence if first not in coming else None
+    # A meeting on the new first one's day moved to its new time (「12月16日 17時」 for a 16:00
+    # series: the 16:00 one on the 16th), and then the ones before it are gone; with none on
+    # that day, the next meeting is the one that moved.
+    first_day = local_day(first, zone)
+    on_first_day = {at for at in coming if local_day(at, zone) == first_day}
+    moved = before.occurrence if not on_first_day else None
     return tuple(
         at.astimezone(UTC)
         for at in coming
-        if now < at < first and at != moved and local_day(at, zone) not in skipped
+        if now < at < first
+        and at != moved
+        and at not in on_first_day
+        and local_day(at, zone) not in skipped
     )
 
 

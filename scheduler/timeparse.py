@@ -2638,13 +2638,29 @@ _DAY_CHOICE_OR_SPAN = re.compile(r"か|または|もしくは|\bor\b|から|ま�
 
 
 def _listed_days_once(tokens: list[_Token], text: str) -> bool:
-    """来週の月・水, next Monday and Wednesday: two days listed for a one-off reminder, which
+    """来週の月・水, 12/14と12/16: two days listed for a one-off reminder, which
     has one; refused (one reminder per day, or 毎週 for a weekly series) rather than the second
     day dropped. A choice (月曜か火曜) or a span (月曜から水曜まで) is once, on its first day."""
     for token in tokens:
         if token.kind == "weekday" and len(token.weekdays) > 1 and not token.recurring:
             return not _DAY_CHOICE_OR_SPAN.search(text[token.start : token.end])
-    return False
+    dated = [
+        token
+        for token in tokens
+        if token.kind in ("date", "dom")
+        and not {"until", "range_start", "in_title"} & set(token.extra)
+    ]
+    return any(  # 12/14と12/16, 12月14日・16日; 1月9日・10日 is one event over two days
+        _TIME_LIST_GAP.fullmatch(text[first.end : second.start]) and not _next_day(first, second)
+        for first, second in itertools.pairwise(dated)
+    )
+
+
+def _next_day(first: _Token, second: _Token) -> bool:
+    """Whether ``second`` is the day after ``first`` in the same month (1月9日・10日)."""
+    day = second.day if second.day is not None else next(iter(second.monthdays), None)
+    same_month = second.month is None or second.month == first.month
+    return first.day is not None and day == first.day + 1 and same_month
 
 
 def _spans(tokens: list[_Token], normal: _Text) -> list[tuple[int, int]]:
@@ -2867,11 +2883,12 @@ def _without_title_dates(tokens: list[_Token], text: str) -> list[_Token]:
 
 # 12/23は休み, 12/8は中止, 12/10に延期: what is said about a day, not when to remind
 _DAY_OFF_NOTE = re.compile(
-    r"\s*(?:は|も|に|へ)?\s*(?:お?休み|休講|休会|休館|中止|延期|取りやめ|取り止め|なし)"
+    r"\s*(?:は|も|に|へ)?\s*(?:お?休み|休講|休会|休館|中止|延期|振替|振り替え|取りやめ|取り止め|なし)"
 )
 # 12/23は休み, 12月30日を除く, Dec 23 off: a day a series leaves out (not 延期: that day moves)
 _OFF_AFTER = re.compile(
     r"\s*(?:(?:は|も)\s*)?(?:お?休み|休講|休会|休館|中止|取りやめ|取り止め|なし|ありません)"
+    r"(?:です|でした|となります|になります|とします|します)?"
     r"|\s*(?:を|は)?\s*(?:除く|除き|除いて|以外|除外)"
     r"|\s+off\b"
 )
@@ -2900,6 +2917,10 @@ class _DaysOff:
     notes: list[_Token]  # the spans to leave out of the title
 
 
+# 12/23と12/30, Dec 23 or Dec 30: days listed together as left out.
+_OFF_LIST_GAP = re.compile(r"\s*(?:と|・|、|,|&|and|or|か|及び|および)\s*")
+
+
 def _days_off(tokens: list[_Token], text: str) -> tuple[list[_Token], _DaysOff]:
     """Take out the dates said to be left out (※12/23は休み, 12/23と12/30はお休み, 12月30日を
     除く, except Dec 23 and 30) and find the months (1月はなし, no meeting in August)."""
@@ -2909,7 +2930,7 @@ def _days_off(tokens: list[_Token], text: str) -> tuple[list[_Token], _DaysOff]:
     def listed(first: _Token, second: _Token, marked: _Token) -> bool:
         """Whether ``first`` and ``second`` are listed together and ``marked`` is left out."""
         return any(marked is token for token in off) and bool(
-            _DAY_LIST_GAP.fullmatch(text[first.end : second.start])
+            _OFF_LIST_GAP.fullmatch(text[first.end : second.start])
         )
 
     for index in reversed(range(len(dated))):  # 12/23と12/30はお休み: the mark ends the list
@@ -2959,11 +2980,11 @@ def _off_spans(left_out: _DaysOff, now: datetime) -> tuple[tuple[date, date], ..
 
 
 def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Spans joined where they overlap or only a list word (と, and) lies between them."""
+    """Spans joined where they overlap or only a list word (と, and, or) lies between them."""
     merged: list[tuple[int, int]] = []
     for begin, end in sorted(spans):
         if merged and (
-            begin <= merged[-1][1] or _DAY_LIST_GAP.fullmatch(text[merged[-1][1] : begin])
+            begin <= merged[-1][1] or _OFF_LIST_GAP.fullmatch(text[merged[-1][1] : begin])
         ):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:

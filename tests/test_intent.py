@@ -168,6 +168,10 @@ def test_an_edit_for_one_meeting_of_a_series_says_which(
         ("今回だけ 12月11日 16時", "", None),
         ("今回だけ 16時 特別講演会", "", "特別講演会"),
         ("16時 運営協議会（拡大）", None, "運営協議会（拡大）"),
+        # the second tester's: from the next one on is the whole series, not a title
+        ("次回から17時に", None, None),
+        ("次回以降 17時", None, None),
+        ("just this week at 5pm", "", None),
     ],
 )
 def test_an_edit_reads_which_meeting_its_time_and_a_title_only_when_there_is_one(
@@ -374,6 +378,9 @@ def test_words_that_put_a_reminder_off_are_recognised(words: str, postpones: boo
         ("いつだっけ", True),
         ("what time does it start?", True),
         ("Where is it?", True),
+        ("10時からでしたっけ？", True),
+        ("明日でしたっけ", True),
+        ("明日の持ち物は何ですか？", False),  # for the FAQ
         ("駐車場ありますか？", False),  # for the FAQ
         ("出席します", False),  # an answer
         ("資料は何部いりますか", False),

@@ -971,6 +971,8 @@ async def test_a_series_moved_past_its_next_meetings_says_which_ones_no_longer_h
         (DEC_9 + timedelta(hours=1), None, ()),  # 「16時に変更」: the meeting moves
         (DEC_17, THIRD_WEDNESDAYS, ()),  # a new rule: the meeting moves to its first day
         (JAN_13, None, (DEC_9,)),  # 「1月13日」: the series starts there, December's is gone
+        # 「1月13日 16時」: January's meeting moved to 16:00, December's is the one gone
+        (JAN_13 + timedelta(hours=1), None, (DEC_9,)),
     ],
 )
 async def test_a_meeting_that_moved_is_not_said_to_be_dropped(

@@ -750,6 +750,7 @@ DAYS_OFF = [  # said on Saturday 21 November 2026
     ("毎週水曜 16時 学習支援（12月23日はお休み）", "学習支援", ["2026-12-23"]),
     ("毎週水曜 16時 学習支援 12/23と12/30はお休み", "学習支援", ["2026-12-23", "2026-12-30"]),
     ("毎週水曜 16時 学習支援 12月30日を除く", "学習支援", ["2026-12-30"]),
+    ("毎週水曜 16時 学習支援 ※12/23、12/30はお休みです", "学習支援", ["2026-12-23", "2026-12-30"]),
     ("毎月第2火曜 15時 運営協議会（1月はなし）", "運営協議会", ["2027-01-01..2027-01-31"]),
     ("毎月第3木曜 19時 地区委員会（8月除く）", "地区委員会", ["2027-08-01..2027-08-31"]),
     ("every Wednesday 4pm study support except Dec 23", "study support", ["2026-12-23"]),
@@ -760,6 +761,13 @@ DAYS_OFF = [  # said on Saturday 21 November 2026
     ),
     ("every Monday 9am standup, no meeting in August", "standup", ["2027-08-01..2027-08-31"]),
     ("every Monday 9am standup (Dec 28 off)", "standup", ["2026-12-28"]),
+    (
+        "every Wednesday at 4pm study support (no session Dec 23 or Dec 30)",
+        "study support",
+        ["2026-12-23", "2026-12-30"],
+    ),
+    # 振替 moves a day like 延期: the note stays, and 12/24 is no start
+    ("毎週水曜 16時 学習支援 ※12/23は12/24に振替", "学習支援 ※12/23は12/24に振替", []),
     # a one-off has no days to leave out: the note stays in its title
     ("明日10時 打合せ（12/23は休み）", "打合せ（12/23は休み）", []),
     # 延期 moves a day, it does not leave it out
@@ -1361,6 +1369,8 @@ SECOND_PROBE = [
         ("来週の月・水 10時 面談", "two_days"),
         ("来週月曜と水曜 10時 見守り", "two_days"),
         ("next Monday and Wednesday 3pm visit", "two_days"),
+        ("12/14と12/16 10時 面談", "two_days"),
+        ("12月14日・16日 10時 面談", "two_days"),
         # a series that ends before its first occurrence
         ("毎週月曜 10時 12月7日まで", "past"),
     ],

@@ -247,6 +247,8 @@ async def test_admin_moves_a_meeting_renames_it_and_changes_only_its_place(
     )
     assert "定例会（延期）" in moved["text"] and "14:00〜15:00" in moved["text"], moved["text"]
     assert "場所: 公民館" in moved["text"]
+    placed = await create(server, CHAIR, f"/edit {number} 会場変更 @ 第1会議室", "を変更しました")
+    assert "場所: 第1会議室" in placed["text"] and "14:00〜15:00" in placed["text"]
     placed = await create(server, CHAIR, f"/edit {number} @ 第2会議室", "を変更しました")
     assert "場所: 第2会議室" in placed["text"] and "14:00〜15:00" in placed["text"]
     later = await create(server, CHAIR, f"/edit {number} 明後日 16時に変更", "を変更しました")
@@ -690,6 +692,10 @@ async def test_a_place_after_the_title_a_reversed_range_and_one_past_midnight_ar
         ("明日 10時 定例会 @GoogleMeet", ("明日 10時 定例会", "GoogleMeet")),
         ("明日 10時 定例会 @Teams会議", ("明日 10時 定例会", "Teams会議")),
         ("明日 10時 定例会 @Sakura_room", None),  # username-shaped: write "@ Sakura_room"
+        (
+            "毎週水曜 16時 学習支援 @ 公民館 ※12/30は休み",
+            ("毎週水曜 16時 学習支援 ※12/30は休み", "公民館"),
+        ),
         ("明日＠10時 定例会", None),  # @ before a time is "at"
         ("tomorrow @ 3pm review", None),
         ("明日 @ 午後3時 定例会", None),
