@@ -29,7 +29,7 @@ from handlers.reminders import complete_milestone
 from scheduler import delivery, render, service
 from scheduler.intent import asks_when_or_where, read_done, read_rsvp
 from scheduler.service import called_off
-from texts import LANGUAGES, plain, t
+from texts import LANGUAGES, addressed, plain, t
 
 RSVP_PATTERN = re.compile(r"^rsvp:(\d{1,12}):([ynm])$")
 CANCELLED = service.OFF_CANCELLED
@@ -204,7 +204,9 @@ async def answer_notice_reply(update: Update, context: Context) -> None:
         await _edit_notice(context, chat_id, notice_id, closed, None, quiet=True)
     elif saved is not None and answer is not None:
         name, answer_text = html.escape(_name(user)), t(lang, f"rem.rsvp_{answer}")
-        await message.reply_text(t(lang, "rem.rsvp_by_reply", name=name, answer=answer_text))
+        await message.reply_text(
+            t(lang, "rem.rsvp_by_reply", name=addressed(name, lang), answer=answer_text)
+        )
         text, markup = saved
         await _edit_notice(context, chat_id, notice_id, text, markup)
     elif done and reminder.kind == service.MILESTONE:
@@ -280,8 +282,9 @@ async def _answer_meeting(
     await delivery.refresh_notices(context.application, sent)
     when = render.local_datetime(occurrence, ZoneInfo(reminder.tz), lang, zone=False)
     return t(
-        lang, "rem.rsvp_by_reply_meeting", name=html.escape(_name(user)), id=reminder.id,
-        title=html.escape(reminder.title), when=when, answer=t(lang, f"rem.rsvp_{answer}"),
+        lang, "rem.rsvp_by_reply_meeting", name=addressed(html.escape(_name(user)), lang),
+        id=reminder.id, title=html.escape(reminder.title), when=when,
+        answer=t(lang, f"rem.rsvp_{answer}"),
     )  # fmt: skip
 
 

@@ -27,7 +27,7 @@ from handlers.common import (
 )
 from handlers.faq import catalog_of, topics_keyboard
 from scheduler.service import set_chat_lang
-from texts import LANGUAGES, t
+from texts import LANGUAGES, addressed, t
 
 
 async def greet_user(update: Update, context: Context) -> None:
@@ -41,7 +41,7 @@ async def greet_user(update: Update, context: Context) -> None:
     # In a group a plain question goes unheard (privacy mode): say how to ask there.
     where = "" if message.chat.type == Chat.PRIVATE else "_group"
     await message.reply_text(
-        t(lang, f"start.greeting{where}", name=name, bot=context.bot.username),
+        t(lang, f"start.greeting{where}", name=addressed(name, lang), bot=context.bot.username),
         reply_markup=topics_keyboard(catalog, lang) if catalog else None,
     )
 

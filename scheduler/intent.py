@@ -180,6 +180,11 @@ _RSVP_LATE = re.compile(
     r"遅れる(?:かも|と思|予定)|遅刻(?:する)?かも|\b(?:might|may)\s+be\s+(?:a\s+(?:bit|little)\s+)?late\b",
     re.IGNORECASE,
 )
+# 「間に合わないかもですが参加します」: whatever comes before, a firm "I'll attend" at the end.
+_RSVP_BUT_YES = re.compile(
+    r"(?:が|けど|けれど(?:も)?)[、,\s]*(?:必ず|一応|ちゃんと)?"
+    r"(?:参加|出席|行き|伺い|うかがい|参り)(?:します|ます)[。!！\s]*$"
+)
 _RSVP_HEDGE = re.compile(
     r"かも|(?:行|い|参加|出席|出|伺|来)(?:け|でき|れ|られ)(?:たら|れば)|できれば参加|なるべく"
     r"|\b(?:might|perhaps|possibly|probably\s+not|if\s+i\s+can)\b"
@@ -239,6 +244,7 @@ def read_rsvp(text: str) -> str | None:
     if reply is None:
         return None
     answers = (
+        ("yes", _RSVP_BUT_YES),
         ("yes", _RSVP_LATE),
         ("maybe", _RSVP_HEDGE),
         ("no", _RSVP_NO),

@@ -189,6 +189,8 @@ def test_an_edit_reads_which_meeting_its_time_and_a_title_only_when_there_is_one
         ("出席します", "yes"),
         ("参加します！", "yes"),
         ("少し遅れますが行きます", "yes"),
+        ("15時半には間に合わないかもですが参加します", "yes"),
+        ("参加したいのですが、行けません", "no"),
         ("欠席します", "no"),
         ("すみません、今回はお休みします", "no"),
         ("参加できません", "no"),  # the refusal holds the accepting word

@@ -2,7 +2,7 @@
 
 import pytest
 
-from texts import en, ja, pick_lang, plain, split_text, t, written_lang
+from texts import addressed, en, ja, pick_lang, plain, split_text, t, written_lang
 
 
 def test_languages_have_the_same_keys() -> None:
@@ -65,3 +65,16 @@ def test_plain_drops_markup_for_toasts() -> None:
 )
 def test_the_language_a_text_is_written_in(text: str, lang: str | None) -> None:
     assert written_lang(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "shown"),
+    [
+        ("田中", "ja", "田中さん"),
+        ("田中 先生", "ja", "田中 先生"),  # not 田中 先生さん
+        ("鈴木様", "ja", "鈴木様"),
+        ("Emma", "en", "Emma"),
+    ],
+)
+def test_a_name_gets_one_honorific(name: str, lang: str, shown: str) -> None:
+    assert addressed(name, lang) == shown

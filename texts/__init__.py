@@ -44,6 +44,15 @@ def t(lang: str, key: str, **kwargs: object) -> str:
     return template.format(**kwargs) if kwargs else template
 
 
+# 田中先生, 鈴木様: a name that already carries its honorific is not given another (田中先生さん).
+_HONORED = re.compile(r"(?:先生|さん|様|さま|くん|君|ちゃん|殿|氏)\s*$")
+
+
+def addressed(name: str, lang: str) -> str:
+    """``name`` as the bot addresses its owner: 田中さん, while 田中先生 stays as written."""
+    return name if _HONORED.search(name) else t(lang, "honorific", name=name)
+
+
 def plain(text: str) -> str:
     """``text`` without its HTML markup, for what Telegram shows as typed (a button's toast)."""
     return html.unescape(re.sub(r"<[^>]+>", "", text))

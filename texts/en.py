@@ -3,6 +3,7 @@
 MESSAGES: dict[str, str] = {
     # --- general ---
     "error.internal": "Sorry, something went wrong while handling that. Please try again; if it keeps happening, tell the coordinator.",
+    "honorific": "{name}",
     "start.greeting": "Hello {name}, this is Renkei. I answer common questions about school–home–community partnerships and company partnership agreements, and I send meeting and deadline reminders to your group.\n\nJust send me your question (e.g. \"Where can I find the meeting minutes?\"), or browse by topic with the buttons below.",
     "start.greeting_group": "Hello {name}, this is Renkei. I answer common questions about school–home–community partnerships and company partnership agreements, and I send meeting and deadline reminders to this group.\n\nIn a group, ask with <code>/faq question</code> or <code>@{bot} question</code> (I don't react to ordinary chat), or browse by topic with the buttons below.",
     "group.welcome": "Hello, this is Renkei. Here is how I can help in this group:\n• <code>/faq question</code> or a mention (<code>@{bot} question</code>) answers common questions (I don't react to ordinary chat)\n• Admins schedule meeting and deadline notices with <code>/meeting</code>, <code>/milestone</code> and <code>/remind</code>, e.g. <code>/meeting every 2nd Tuesday at 3pm Info exchange @ Community centre</code>\n• <code>/agenda</code> lists what is coming, <code>/help</code> shows everything.",

@@ -3,8 +3,9 @@
 MESSAGES: dict[str, str] = {
     # --- general ---
     "error.internal": "申し訳ありません。処理中に問題が起きました。もう一度お試しください。続く場合は事務局（コーディネーター）にお知らせください。",
-    "start.greeting": "こんにちは、{name}さん。連携（Renkei）です。学校・家庭・地域の連携や企業との連携協定について、よくある質問にお答えし、会議や締切のリマインドをグループにお届けします。\n\n質問をそのまま送ってください（例: 「議事録はどこで見られますか」）。分野から探す場合は下のボタンをどうぞ。",
-    "start.greeting_group": "こんにちは、{name}さん。連携（Renkei）です。学校・家庭・地域の連携や企業との連携協定について、よくある質問にお答えし、会議や締切のリマインドをこのグループにお届けします。\n\nグループでは <code>/faq 質問</code> か <code>@{bot} 質問</code> で聞いてください（ふだんの会話には反応しません）。分野から探す場合は下のボタンをどうぞ。",
+    "honorific": "{name}さん",
+    "start.greeting": "こんにちは、{name}。連携（Renkei）です。学校・家庭・地域の連携や企業との連携協定について、よくある質問にお答えし、会議や締切のリマインドをグループにお届けします。\n\n質問をそのまま送ってください（例: 「議事録はどこで見られますか」）。分野から探す場合は下のボタンをどうぞ。",
+    "start.greeting_group": "こんにちは、{name}。連携（Renkei）です。学校・家庭・地域の連携や企業との連携協定について、よくある質問にお答えし、会議や締切のリマインドをこのグループにお届けします。\n\nグループでは <code>/faq 質問</code> か <code>@{bot} 質問</code> で聞いてください（ふだんの会話には反応しません）。分野から探す場合は下のボタンをどうぞ。",
     "group.welcome": "こんにちは、連携（Renkei）です。このグループでお手伝いします。\n・<code>/faq 質問</code> またはメンション（<code>@{bot} 質問</code>）で、よくある質問にお答えします（ふだんの会話には反応しません）\n・管理者の方は <code>/meeting</code>・<code>/milestone</code>・<code>/remind</code> で会議や締切のお知らせを登録できます。例: <code>/meeting 毎月第2火曜日 15時 情報交換会 @ 公民館</code>\n・<code>/agenda</code> で予定の一覧、<code>/help</code> で使い方を表示します。",
     "help.text": "<b>連携（Renkei）でできること</b>\n\n<b>よくある質問</b>\n・個別チャット: 質問をそのまま送信\n・グループ: <code>/faq 質問</code>、ボットへのメンション、ボットへの返信\n・どのチャットでも: <code>@{bot} 質問</code>（インライン）\n・<code>/faq</code> だけで分野別に一覧\n\n<b>リマインド</b>（グループでは管理者のみ作成・変更）\n・<code>/meeting 毎月第2火曜日 15時 情報交換会 @ 公民館</code>\n・<code>/milestone 12月10日 17時 実績報告書の提出</code>（<code>/deadline</code> でも同じ）\n・<code>/remind 明日 9時 資料の印刷</code>\n・<code>/agenda</code> 予定一覧、<code>/done 番号</code> 完了、<code>/cancel 番号</code> 取消、<code>/edit 番号 日時</code>・<code>/edit 番号 @ 場所</code> 変更、<code>/skip 番号 [日付・週・月]</code> 休み\n・<code>/notices 3d 1d 1h</code> 事前通知、<code>/tz Asia/Tokyo</code> タイムゾーン、<code>/ics</code> カレンダー出力\n\n<b>設定</b>: <code>/lang ja</code> または <code>/lang en</code> で言語切替",
     "lang.usage": "言語を指定してください。例: <code>/lang ja</code>（日本語）または <code>/lang en</code>（English）",
@@ -206,8 +207,8 @@ MESSAGES: dict[str, str] = {
     "rem.rsvp_no": "欠席",
     "rem.rsvp_maybe": "未定",
     "rem.rsvp_saved": "回答しました: {answer}",
-    "rem.rsvp_by_reply": "{name}さん: 「{answer}」で受け付けました。",
-    "rem.rsvp_by_reply_meeting": "{name}さん: #{id}「{title}」（{when}）に「{answer}」で受け付けました。",
+    "rem.rsvp_by_reply": "{name}: 「{answer}」で受け付けました。",
+    "rem.rsvp_by_reply_meeting": "{name}: #{id}「{title}」（{when}）に「{answer}」で受け付けました。",
     "rem.rsvp_pointer": "出欠は、会議のお知らせのボタン（出席・欠席・未定）を押すか、お知らせに返信して答えてください。予定は <code>/agenda</code> で確認できます。",
     "rem.rsvp_cancelled": "#{id}「{title}」は中止になりました。出欠の回答は受け付けていません。",
     "rem.rsvp_skipped": "#{id}「{title}」のこの回（{when}）はお休みです。出欠の回答は受け付けていません。予定は /agenda で確認できます。",
