@@ -19,11 +19,12 @@ import jaconv
 from spellchecker import SpellChecker
 from sudachipy import dictionary, tokenizer
 
+from texts import has_japanese
+
 logger = logging.getLogger(__name__)
 
 _KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6
 _KANA_OFFSET = 0x60
-_JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _KANA_RUN = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fcー]{2,}")
 _PUNCTUATION_OR_SPACE = re.compile(r"[\s\W_]+")
@@ -103,10 +104,6 @@ def strip_filler(text: str) -> str:
 def compact(text: str) -> str:
     """Normalised text without punctuation or spaces, for character n-grams."""
     return _PUNCTUATION_OR_SPACE.sub("", normalize(text)).replace("ー", "")
-
-
-def has_japanese(text: str) -> bool:
-    return _JAPANESE_SCRIPT.search(text) is not None
 
 
 def text_language(text: str) -> str:

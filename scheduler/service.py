@@ -566,13 +566,8 @@ async def move_reminder(
     reminder = await get_reminder(session, chat_id, reminder_id)
     if reminder is None or reminder.status == CANCELLED:
         raise ReminderError("not_found")
-    moved = None
-    if keep_day:
-        moved = _day_and_time(reminder.occurrence or reminder.start, start, reminder.tz)
-    elif keep_time:
-        moved = _day_and_time(start, reminder.start, reminder.tz)
-    if moved is not None and moved > now:
-        start = moved
+    start = _keeping(start, reminder.occurrence or reminder.start, reminder.start, reminder.tz,
+                     now, keep_day=keep_day, keep_time=keep_time)  # fmt: skip
     if rrule is None and reminder.rrule is not None and not _on_rule(reminder, start):
         # 「1月19日」 for a 毎月第2火曜 series: as its new start the rule would pass that day by
         # and begin in February, dropping the meetings before; say which one could move instead
@@ -664,13 +659,8 @@ async def move_occurrence(
     reminder = await get_reminder(session, chat_id, reminder_id)
     if reminder is None or reminder.status == CANCELLED:
         raise ReminderError("not_found")
-    moved = None
-    if keep_day:
-        moved = _day_and_time(occurrence, start, reminder.tz)
-    elif keep_time:
-        moved = _day_and_time(start, occurrence, reminder.tz)
-    if moved is not None and moved > now:
-        start = moved
+    start = _keeping(start, occurrence, occurrence, reminder.tz, now,
+                     keep_day=keep_day, keep_time=keep_time)  # fmt: skip
     day = occurrence.astimezone(ZoneInfo(reminder.tz)).date()
     return await _move_one_occurrence(session, reminder, start, now, max_overdue, duration, day)
 
@@ -831,6 +821,26 @@ async def _move_one_occurrence(
     )
     await _carry_occurrence(session, series.id, was, one_off, now)
     return one_off
+
+
+def _keeping(
+    start: datetime,
+    day_from: datetime,
+    time_from: datetime,
+    tz: str,
+    now: datetime,
+    *,
+    keep_day: bool,
+    keep_time: bool,
+) -> datetime:
+    """``start`` on the local day of ``day_from`` (``keep_day``: 「15時に変更」) or at the time of
+    day of ``time_from`` (``keep_time``: 「12月3日に変更」), while that is still ahead."""
+    moved = None
+    if keep_day:
+        moved = _day_and_time(day_from, start, tz)
+    elif keep_time:
+        moved = _day_and_time(start, time_from, tz)
+    return moved if moved is not None and moved > now else start
 
 
 def _day_and_time(day_of: datetime, time_of: datetime, tz: str) -> datetime:

@@ -27,10 +27,14 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 MIN_ENGLISH_WORDS = 2
 
 
+def has_japanese(text: str) -> bool:
+    return _JAPANESE.search(text) is not None
+
+
 def written_lang(text: str) -> str | None:
     """The language ``text`` is written in, when it says: any Japanese script is Japanese, two
     or more Latin words without it are English; None for text too short to tell ("ok", "/agenda")."""
-    if _JAPANESE.search(text):
+    if has_japanese(text):
         return "ja"
     if len(_LATIN_WORD.findall(text)) >= MIN_ENGLISH_WORDS:
         return "en"
